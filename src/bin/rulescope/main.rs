@@ -1,0 +1,3 @@
+//! The rulescope command line.
+
+fn main() {}

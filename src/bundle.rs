@@ -1,0 +1,2 @@
+//! Versioned binary encoding of a catalog: encoded natively by the CLI,
+//! decoded in the browser.

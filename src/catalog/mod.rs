@@ -1,0 +1,1 @@
+//! The in-memory index and every aggregate the page shows.
