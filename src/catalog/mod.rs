@@ -1,1 +1,17 @@
-//! The in-memory index and every aggregate the page shows.
+//! The in-memory index and every aggregate the page shows. Pure functions
+//! over [`Catalog`]: the CLI prints what they return and the page displays it.
+
+mod filter;
+mod guide;
+mod index;
+mod meta;
+mod techniques;
+
+pub use filter::Filter;
+pub use guide::{
+    technique_guide, Alias, ExclusionRow, FieldRow, IndicatorRow, RuleRef, TechniqueGuide,
+    TechniqueHeader,
+};
+pub use index::{Catalog, KeyId, Reach};
+pub use meta::{CatalogData, CorpusMeta, SourceInfo};
+pub use techniques::{technique_counts, TechniqueCount};

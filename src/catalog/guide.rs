@@ -1,0 +1,426 @@
+//! The technique page's authoring guide: fields filtered most, top indicator
+//! values with corpus reach, exclusions, and the rules grouped by vendor.
+//! `rulescope technique T --format json` prints exactly this.
+
+use super::filter::Filter;
+use super::index::{Catalog, KeyId, Reach};
+use crate::model::{Op, Vendor};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// How many sample values a field row shows.
+const SAMPLES: usize = 5;
+
+/// The header of a technique page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TechniqueHeader {
+    pub id: String,
+    pub name: String,
+    pub tactics: Vec<String>,
+}
+
+/// One field name as written by a vendor that collapsed into a canonical row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alias {
+    pub field: String,
+    pub vendors: Vec<Vendor>,
+    /// Rules under the technique that use this spelling.
+    pub rules: u32,
+}
+
+/// A row of *Fields filtered most*.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldRow {
+    /// The canonical field (empty for bare keyword searches).
+    pub field: String,
+    pub aliases: Vec<Alias>,
+    /// Rules under the technique that filter on the field.
+    pub rules: u32,
+    /// Operator mix: rules per operator.
+    pub ops: BTreeMap<Op, u32>,
+    /// The most used values, most used first.
+    pub samples: Vec<String>,
+    /// Indices of the rules, for drill-down.
+    #[serde(skip)]
+    pub members: Vec<u32>,
+}
+
+/// A row of *Top indicator values*.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorRow {
+    pub field: String,
+    pub op: Op,
+    pub value: String,
+    /// Rules under the technique that use the combination.
+    pub rules: u32,
+    /// Rules in the whole (filtered) catalog that use it; `None` where that
+    /// equals `rules`, i.e. the combination is specific to the technique.
+    pub corpus_reach: Option<u32>,
+    #[serde(skip)]
+    pub key: KeyId,
+    #[serde(skip)]
+    pub members: Vec<u32>,
+}
+
+/// A row of *Exclusions*.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExclusionRow {
+    pub field: String,
+    pub op: Op,
+    pub value: String,
+    /// Rules under the technique that exclude the combination.
+    pub rules: u32,
+    #[serde(skip)]
+    pub key: KeyId,
+    #[serde(skip)]
+    pub members: Vec<u32>,
+}
+
+/// A rule in the technique's rule list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleRef {
+    pub vendor: Vendor,
+    pub id: String,
+    pub title: String,
+    pub path: String,
+    #[serde(skip)]
+    pub index: u32,
+}
+
+/// Everything the technique page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TechniqueGuide {
+    pub technique: TechniqueHeader,
+    pub rules: u32,
+    pub by_vendor: BTreeMap<Vendor, u32>,
+    pub fields: Vec<FieldRow>,
+    pub indicators: Vec<IndicatorRow>,
+    pub exclusions: Vec<ExclusionRow>,
+    pub rule_list: Vec<RuleRef>,
+}
+
+/// Builds the guide for technique `id` over the rules that pass `filter`,
+/// with `reach` computed by [`Catalog::reach`] for the same filter. `None`
+/// when the technique is unknown and no rule is tagged with it.
+pub fn technique_guide(
+    cat: &Catalog,
+    id: &str,
+    filter: &Filter,
+    rollup: bool,
+    reach: &Reach,
+) -> Option<TechniqueGuide> {
+    let members = cat.rules_for(id, filter, rollup);
+    let header = match cat.technique(id) {
+        Some(t) => TechniqueHeader {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            tactics: t.tactics.clone(),
+        },
+        None if !members.is_empty() => TechniqueHeader {
+            id: id.to_ascii_uppercase(),
+            ..TechniqueHeader::default()
+        },
+        None => return None,
+    };
+    let mut by_vendor = BTreeMap::new();
+    for &i in &members {
+        if let Some(r) = cat.rule(i) {
+            *by_vendor.entry(r.vendor).or_insert(0) += 1;
+        }
+    }
+    Some(TechniqueGuide {
+        technique: header,
+        rules: members.len() as u32,
+        by_vendor,
+        fields: field_rows(cat, &members),
+        indicators: indicator_rows(cat, &members, reach),
+        exclusions: exclusion_rows(cat, &members),
+        rule_list: rule_list(cat, &members),
+    })
+}
+
+/// Per-field accumulator for [`field_rows`].
+#[derive(Default)]
+struct FieldAcc {
+    members: Vec<u32>,
+    aliases: BTreeMap<String, (Vec<Vendor>, Vec<u32>)>,
+    ops: BTreeMap<Op, Vec<u32>>,
+    values: HashMap<String, (u32, usize)>,
+}
+
+/// Pushes `rule` onto `list` unless it is already the last entry: rules are
+/// visited in order, so this keeps each rule once per row.
+fn push_once(list: &mut Vec<u32>, rule: u32) {
+    if list.last() != Some(&rule) {
+        list.push(rule);
+    }
+}
+
+fn field_rows(cat: &Catalog, members: &[u32]) -> Vec<FieldRow> {
+    let mut acc: BTreeMap<String, FieldAcc> = BTreeMap::new();
+    for &i in members {
+        let Some(rule) = cat.rule(i) else { continue };
+        for p in &rule.predicates {
+            let a = acc.entry(p.canonical.clone()).or_default();
+            push_once(&mut a.members, i);
+            let (vendors, alias_rules) = a.aliases.entry(p.field.clone()).or_default();
+            if !vendors.contains(&rule.vendor) {
+                vendors.push(rule.vendor);
+            }
+            push_once(alias_rules, i);
+            push_once(a.ops.entry(p.op).or_default(), i);
+            let next = a.values.len();
+            let (count, _) = a.values.entry(p.value.clone()).or_insert((0, next));
+            *count += 1;
+        }
+    }
+    let mut rows: Vec<FieldRow> = acc
+        .into_iter()
+        .map(|(field, a)| {
+            let mut values: Vec<(String, (u32, usize))> = a.values.into_iter().collect();
+            values.sort_by(|x, y| y.1 .0.cmp(&x.1 .0).then(x.1 .1.cmp(&y.1 .1)));
+            let mut aliases: Vec<Alias> = a
+                .aliases
+                .into_iter()
+                .map(|(field, (mut vendors, rules))| {
+                    vendors.sort();
+                    Alias {
+                        field,
+                        vendors,
+                        rules: rules.len() as u32,
+                    }
+                })
+                .collect();
+            aliases.sort_by(|x, y| y.rules.cmp(&x.rules).then(x.field.cmp(&y.field)));
+            FieldRow {
+                field,
+                aliases,
+                rules: a.members.len() as u32,
+                ops: a
+                    .ops
+                    .into_iter()
+                    .map(|(o, r)| (o, r.len() as u32))
+                    .collect(),
+                samples: values.into_iter().take(SAMPLES).map(|(v, _)| v).collect(),
+                members: a.members,
+            }
+        })
+        .collect();
+    rows.sort_by(|x, y| y.rules.cmp(&x.rules).then(x.field.cmp(&y.field)));
+    rows
+}
+
+/// Groups the keys that `keys_of` yields per rule, each rule once per key,
+/// ranked by rule count, then field and value.
+fn key_groups<'a>(
+    cat: &'a Catalog,
+    members: &[u32],
+    keys_of: impl Fn(u32) -> &'a [KeyId],
+) -> Vec<(KeyId, Vec<u32>)> {
+    let mut groups: HashMap<KeyId, Vec<u32>> = HashMap::new();
+    for &i in members {
+        for &k in keys_of(i) {
+            groups.entry(k).or_default().push(i);
+        }
+    }
+    let mut out: Vec<(KeyId, Vec<u32>)> = groups.into_iter().collect();
+    out.sort_by(|(ka, ra), (kb, rb)| {
+        let (a, b) = (cat.key(*ka), cat.key(*kb));
+        rb.len()
+            .cmp(&ra.len())
+            .then_with(|| a.canonical.cmp(&b.canonical))
+            .then_with(|| a.op.cmp(&b.op))
+            .then_with(|| a.norm.cmp(&b.norm))
+    });
+    out
+}
+
+fn indicator_rows(cat: &Catalog, members: &[u32], reach: &Reach) -> Vec<IndicatorRow> {
+    key_groups(cat, members, |i| cat.predicate_keys(i))
+        .into_iter()
+        .map(|(key, rules)| {
+            let k = cat.key(key);
+            let count = rules.len() as u32;
+            let total = reach.get(key).max(count);
+            IndicatorRow {
+                field: k.canonical.clone(),
+                op: k.op,
+                value: k.display.clone(),
+                rules: count,
+                corpus_reach: (total != count).then_some(total),
+                key,
+                members: rules,
+            }
+        })
+        .collect()
+}
+
+fn exclusion_rows(cat: &Catalog, members: &[u32]) -> Vec<ExclusionRow> {
+    key_groups(cat, members, |i| cat.exclusion_keys(i))
+        .into_iter()
+        .map(|(key, rules)| {
+            let k = cat.key(key);
+            ExclusionRow {
+                field: k.canonical.clone(),
+                op: k.op,
+                value: k.display.clone(),
+                rules: rules.len() as u32,
+                key,
+                members: rules,
+            }
+        })
+        .collect()
+}
+
+fn rule_list(cat: &Catalog, members: &[u32]) -> Vec<RuleRef> {
+    let mut list: Vec<RuleRef> = members
+        .iter()
+        .filter_map(|&i| {
+            cat.rule(i).map(|r| RuleRef {
+                vendor: r.vendor,
+                id: r.id.clone(),
+                title: r.title.clone(),
+                path: r.path.clone(),
+                index: i,
+            })
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        a.vendor
+            .cmp(&b.vendor)
+            .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
+    });
+    list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::CatalogData;
+    use crate::model::{Expr, Predicate, Rule, Technique};
+
+    fn p(canonical: &str, field: &str, op: Op, value: &str) -> Predicate {
+        let mut p = Predicate::new(field, op, value);
+        p.canonical = canonical.into();
+        p.norm = value.to_lowercase();
+        p
+    }
+
+    fn rule(id: &str, vendor: Vendor, t: &str, expr: Expr) -> Rule {
+        let mut r = Rule {
+            id: id.into(),
+            title: id.into(),
+            vendor,
+            techniques: vec![t.into()],
+            ..Rule::default()
+        };
+        r.set_logic(expr);
+        r
+    }
+
+    /// Three rules under T1059.001 and one elsewhere, checked by hand.
+    fn catalog() -> Catalog {
+        let ps_sigma = p("process.name", "Image", Op::Eq, "powershell.exe");
+        let ps_splunk = p("process.name", "process_name", Op::Eq, "POWERSHELL.EXE");
+        let enc = p(
+            "process.command_line",
+            "CommandLine",
+            Op::Wildcard,
+            "* -enc *",
+        );
+        let sys = p("user.name", "User", Op::Eq, "SYSTEM");
+        let rules = vec![
+            rule(
+                "a",
+                Vendor::Sigma,
+                "T1059.001",
+                Expr::And(vec![
+                    Expr::Pred(ps_sigma.clone()),
+                    Expr::Pred(enc.clone()),
+                    Expr::Pred(enc.clone()),
+                    Expr::Not(Box::new(Expr::Pred(sys.clone()))),
+                ]),
+            ),
+            rule(
+                "b",
+                Vendor::Splunk,
+                "T1059.001",
+                Expr::And(vec![
+                    Expr::Pred(ps_splunk),
+                    Expr::Not(Box::new(Expr::Pred(sys))),
+                ]),
+            ),
+            rule("c", Vendor::Sigma, "T1059.001", Expr::Pred(enc.clone())),
+            rule("d", Vendor::Elastic, "T1003", Expr::Pred(enc)),
+        ];
+        Catalog::new(CatalogData {
+            techniques: vec![Technique {
+                id: "T1059.001".into(),
+                name: "PowerShell".into(),
+                tactics: vec!["execution".into()],
+                ..Technique::default()
+            }],
+            rules,
+            ..CatalogData::default()
+        })
+    }
+
+    #[test]
+    fn guide_counts_each_rule_once_per_row() {
+        let cat = catalog();
+        let f = Filter::default();
+        let g = technique_guide(&cat, "T1059.001", &f, false, &cat.reach(&f)).unwrap();
+        assert_eq!(g.rules, 3);
+        assert_eq!(g.technique.name, "PowerShell");
+        assert_eq!(g.by_vendor.get(&Vendor::Sigma), Some(&2));
+        assert_eq!(g.by_vendor.get(&Vendor::Splunk), Some(&1));
+
+        let fields: Vec<(&str, u32)> = g
+            .fields
+            .iter()
+            .map(|r| (r.field.as_str(), r.rules))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![("process.command_line", 2), ("process.name", 2)]
+        );
+        let name = &g.fields[1];
+        let aliases: Vec<&str> = name.aliases.iter().map(|a| a.field.as_str()).collect();
+        assert_eq!(aliases, vec!["Image", "process_name"]);
+        assert_eq!(name.ops.get(&Op::Eq), Some(&2));
+
+        // The command line pattern: 2 rules here, 3 in the corpus.
+        let top = &g.indicators[0];
+        assert_eq!((top.field.as_str(), top.rules), ("process.command_line", 2));
+        assert_eq!(top.corpus_reach, Some(3));
+        // powershell.exe written two ways counts once, and is specific to T.
+        let ps = &g.indicators[1];
+        assert_eq!(
+            (ps.value.as_str(), ps.rules, ps.corpus_reach),
+            ("powershell.exe", 2, None)
+        );
+
+        assert_eq!(g.exclusions.len(), 1);
+        assert_eq!(
+            (g.exclusions[0].value.as_str(), g.exclusions[0].rules),
+            ("SYSTEM", 2)
+        );
+
+        let list: Vec<&str> = g.rule_list.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(list, vec!["a", "c", "b"]);
+    }
+
+    #[test]
+    fn filter_narrows_guide_and_reach() {
+        let cat = catalog();
+        let f = Filter {
+            vendors: vec![Vendor::Sigma],
+            ..Filter::default()
+        };
+        let g = technique_guide(&cat, "T1059.001", &f, false, &cat.reach(&f)).unwrap();
+        assert_eq!(g.rules, 2);
+        let enc = g.indicators.iter().find(|r| r.value == "* -enc *").unwrap();
+        assert_eq!((enc.rules, enc.corpus_reach), (2, None));
+        assert!(technique_guide(&cat, "T9999", &f, false, &cat.reach(&f)).is_none());
+    }
+}
