@@ -19,7 +19,12 @@ pub enum Vendor {
 
 impl Vendor {
     /// Every vendor, in display order.
-    pub const ALL: [Vendor; 4] = [Vendor::Sigma, Vendor::Splunk, Vendor::Elastic, Vendor::Local];
+    pub const ALL: [Vendor; 4] = [
+        Vendor::Sigma,
+        Vendor::Splunk,
+        Vendor::Elastic,
+        Vendor::Local,
+    ];
 
     /// Lower-case identifier used in JSON, URLs and filters.
     pub fn key(self) -> &'static str {
@@ -288,18 +293,12 @@ struct LogicBuilder {
 impl LogicBuilder {
     fn build(&mut self, expr: Expr, negated: bool) -> Logic {
         match expr {
-            Expr::And(items) => Logic::And(
-                items
-                    .into_iter()
-                    .map(|e| self.build(e, negated))
-                    .collect(),
-            ),
-            Expr::Or(items) => Logic::Or(
-                items
-                    .into_iter()
-                    .map(|e| self.build(e, negated))
-                    .collect(),
-            ),
+            Expr::And(items) => {
+                Logic::And(items.into_iter().map(|e| self.build(e, negated)).collect())
+            }
+            Expr::Or(items) => {
+                Logic::Or(items.into_iter().map(|e| self.build(e, negated)).collect())
+            }
             Expr::Not(inner) => Logic::Not(Box::new(self.build(*inner, !negated))),
             Expr::Opaque(text) => Logic::Opaque(text),
             Expr::Pred(p) => {
