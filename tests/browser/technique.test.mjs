@@ -1,0 +1,53 @@
+// The technique page shows what `rulescope technique T --format json` prints:
+// the page and the CLI call the same catalog functions on the same bundle.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { runCli, screenshot, startApp } from './lib.mjs';
+
+const TECHNIQUE = 'T1059.001';
+
+let app;
+before(async () => {
+  app = await startApp();
+});
+after(async () => {
+  await app?.close();
+});
+
+async function numberIn(locator) {
+  const text = (await locator.textContent()).trim();
+  assert.match(text, /^\d+$/, `expected a plain number, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+test(`#/technique/${TECHNIQUE} shows the CLI's counts and top indicators`, async () => {
+  const expected = runCli(['technique', TECHNIQUE, '--format', 'json']);
+  assert.ok(expected.rules > 0, `the CLI finds no rule for ${TECHNIQUE}`);
+  const top = expected.indicators.slice(0, 3);
+  assert.ok(top.length > 0, `the CLI lists no indicator for ${TECHNIQUE}`);
+
+  const { page, problems } = await app.open(`#/technique/${TECHNIQUE}`);
+  try {
+    const ruleCount = page.getByTestId('rule-count');
+    await ruleCount.waitFor();
+    assert.equal(await numberIn(ruleCount), expected.rules, 'rule count');
+    assert.equal(await numberIn(page.getByTestId('field-count')), expected.fields.length,
+      'distinct-field count');
+
+    const rows = page.getByTestId('indicator-row');
+    assert.ok((await rows.count()) >= top.length, 'indicator rows on the page');
+    for (const [rank, indicator] of top.entries()) {
+      const row = rows.nth(rank);
+      const shown = {
+        field: (await row.getByTestId('indicator-field').textContent()).trim(),
+        op: (await row.getByTestId('indicator-op').textContent()).trim(),
+        value: (await row.getByTestId('indicator-value').textContent()).trim(),
+      };
+      const { field, op, value } = indicator;
+      assert.deepEqual(shown, { field, op, value: value.trim() }, `indicator #${rank + 1}`);
+    }
+  } finally {
+    await screenshot(page, `technique-${TECHNIQUE}`);
+  }
+  assert.deepEqual(problems, [], 'console errors or failed requests');
+});
