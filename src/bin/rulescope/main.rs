@@ -1,3 +1,183 @@
-//! The rulescope command line.
+//! The rulescope command line: the native shell over the same core the page
+//! uses. Its JSON output is the contract the tests and the page share.
 
-fn main() {}
+mod output;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rulescope::catalog::{technique_guide, Catalog, Filter};
+use rulescope::corpus;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(
+    name = "rulescope",
+    version,
+    about = "Detection rules by ATT&CK technique"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Text,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print one JSON object per rule (JSON Lines) for files or folders.
+    Normalize {
+        /// Rule files or folders (searched recursively).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Corpus root whose Splunk macros expand searches (default: $RULESCOPE_CORPUS).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+    },
+    /// Print what the technique page shows.
+    Technique {
+        /// ATT&CK technique id, e.g. T1059.001.
+        id: String,
+        /// Corpus root (default: $RULESCOPE_CORPUS, else the sample rules).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+        /// Roll sub-technique rules into the parent.
+        #[arg(long)]
+        rollup: bool,
+        /// Filter in the page's URL form, e.g. `vendor=sigma,splunk&status=stable`.
+        #[arg(long, default_value = "")]
+        filter: String,
+    },
+    /// Write the binary bundle the app embeds.
+    Bundle {
+        #[arg(long)]
+        out: PathBuf,
+        /// Corpus root (default: $RULESCOPE_CORPUS, else the sample rules).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+    },
+    /// Print corpus statistics: rules per vendor, errors and timing.
+    Stats {
+        /// Corpus root (default: $RULESCOPE_CORPUS, else the sample rules).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Normalize { paths, corpus } => normalize(&paths, corpus.as_deref()),
+        Command::Technique {
+            id,
+            corpus,
+            format,
+            rollup,
+            filter,
+        } => technique(&id, corpus.as_deref(), format, rollup, &filter),
+        Command::Bundle { out, corpus } => bundle(&out, corpus.as_deref()),
+        Command::Stats { corpus } => stats(corpus.as_deref()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("rulescope: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load(flag: Option<&Path>) -> Result<(Catalog, usize), String> {
+    let (root, sample) = corpus::resolve_root(flag);
+    let (data, errors) = corpus::load_catalog(&root, sample)?;
+    Ok((Catalog::new(data), errors.len()))
+}
+
+fn normalize(paths: &[PathBuf], flag: Option<&Path>) -> Result<(), String> {
+    let (root, sample) = corpus::resolve_root(flag);
+    let (ctx, _) = if sample {
+        corpus::context(Path::new(""))
+    } else {
+        corpus::context(&root)
+    };
+    let root = root.canonicalize().unwrap_or(root);
+    let sources = corpus::load_sources().unwrap_or_default();
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            files.extend(corpus::rule_files_under(p));
+        } else {
+            files.push(p.clone());
+        }
+    }
+    let files: Vec<PathBuf> = files
+        .into_iter()
+        .map(|f| f.canonicalize().unwrap_or(f))
+        .collect();
+    let loaded = corpus::load_files(&root, &files, &ctx, &sources);
+    let mut out = std::io::stdout().lock();
+    output::write_normalized(&mut out, &loaded).map_err(|e| e.to_string())?;
+    if loaded.rules.is_empty() {
+        return Err(format!("no rule read from {} file(s)", loaded.files));
+    }
+    Ok(())
+}
+
+fn technique(
+    id: &str,
+    flag: Option<&Path>,
+    format: Format,
+    rollup: bool,
+    filter: &str,
+) -> Result<(), String> {
+    let (cat, _) = load(flag)?;
+    let filter = Filter::from_query(filter);
+    let reach = cat.reach(&filter);
+    let guide = technique_guide(&cat, id, &filter, rollup, &reach)
+        .ok_or_else(|| format!("unknown technique {id} and no rule is tagged with it"))?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => output::write_json(&mut out, &guide),
+        Format::Text => output::write_guide_text(&mut out, &guide),
+    }
+    .map_err(|e| e.to_string())
+}
+
+fn bundle(out: &Path, flag: Option<&Path>) -> Result<(), String> {
+    let (root, sample) = corpus::resolve_root(flag);
+    let (data, errors) = corpus::load_catalog(&root, sample)?;
+    let bytes = rulescope::bundle::encode(&data)?;
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(out, &bytes).map_err(|e| format!("{}: {e}", out.display()))?;
+    eprintln!(
+        "rulescope: wrote {} ({} bytes): {} rules, {} techniques, {} files failed{}",
+        out.display(),
+        bytes.len(),
+        data.rules.len(),
+        data.techniques.len(),
+        errors.len(),
+        if sample { " [sample set]" } else { "" }
+    );
+    Ok(())
+}
+
+fn stats(flag: Option<&Path>) -> Result<(), String> {
+    let (root, sample) = corpus::resolve_root(flag);
+    let started = Instant::now();
+    let (ctx, mut errors) = corpus::context(&root);
+    let sources = corpus::load_sources().unwrap_or_default();
+    let files = corpus::rule_files(&root);
+    let loaded = corpus::load_files(&root, &files, &ctx, &sources);
+    let elapsed = started.elapsed();
+    errors.extend(loaded.errors.iter().cloned());
+    let mut out = std::io::stdout().lock();
+    output::write_stats(&mut out, &root, sample, &loaded, &errors, elapsed)
+        .map_err(|e| e.to_string())
+}
