@@ -5,6 +5,8 @@ mod filter;
 mod guide;
 mod index;
 mod meta;
+mod prose;
+mod route;
 mod techniques;
 
 pub use filter::Filter;
@@ -14,4 +16,6 @@ pub use guide::{
 };
 pub use index::{Catalog, KeyId, Reach};
 pub use meta::{CatalogData, CorpusMeta, SourceInfo};
+pub use prose::{attack_technique_id, description_blocks, inlines, Block, Inline};
+pub use route::{safe_href, technique_id_in, Route, View};
 pub use techniques::{technique_counts, TechniqueCount};
