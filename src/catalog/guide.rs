@@ -38,6 +38,8 @@ pub struct FieldRow {
     pub rules: u32,
     /// Operator mix: rules per operator.
     pub ops: BTreeMap<Op, u32>,
+    /// Rules per vendor, for the vendor-by-vendor comparison.
+    pub by_vendor: BTreeMap<Vendor, u32>,
     /// The most used values, most used first.
     pub samples: Vec<String>,
     /// Indices of the rules, for drill-down.
@@ -76,6 +78,29 @@ pub struct ExclusionRow {
     pub members: Vec<u32>,
 }
 
+/// A row of *Data sources*: a selector and the rules that use it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceRow {
+    /// `logsource.category`, `index`, `sourcetype`, `macro`, …
+    pub kind: String,
+    pub value: String,
+    pub rules: u32,
+    #[serde(skip)]
+    pub members: Vec<u32>,
+}
+
+/// A row of *Thresholds*: a condition on a computed field or a threshold
+/// parameter, and the rules that set it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThresholdRow {
+    pub field: String,
+    pub op: Op,
+    pub value: String,
+    pub rules: u32,
+    #[serde(skip)]
+    pub members: Vec<u32>,
+}
+
 /// A rule in the technique's rule list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleRef {
@@ -96,6 +121,8 @@ pub struct TechniqueGuide {
     pub fields: Vec<FieldRow>,
     pub indicators: Vec<IndicatorRow>,
     pub exclusions: Vec<ExclusionRow>,
+    pub data_sources: Vec<SourceRow>,
+    pub thresholds: Vec<ThresholdRow>,
     pub rule_list: Vec<RuleRef>,
 }
 
@@ -135,6 +162,8 @@ pub fn technique_guide(
         fields: field_rows(cat, &members),
         indicators: indicator_rows(cat, &members, reach),
         exclusions: exclusion_rows(cat, &members),
+        data_sources: source_rows(cat, &members),
+        thresholds: threshold_rows(cat, &members),
         rule_list: rule_list(cat, &members),
     })
 }
@@ -145,6 +174,7 @@ struct FieldAcc {
     members: Vec<u32>,
     aliases: BTreeMap<String, (Vec<Vendor>, Vec<u32>)>,
     ops: BTreeMap<Op, Vec<u32>>,
+    vendors: BTreeMap<Vendor, Vec<u32>>,
     values: HashMap<String, (u32, usize)>,
 }
 
@@ -169,6 +199,7 @@ fn field_rows(cat: &Catalog, members: &[u32]) -> Vec<FieldRow> {
             }
             push_once(alias_rules, i);
             push_once(a.ops.entry(p.op).or_default(), i);
+            push_once(a.vendors.entry(rule.vendor).or_default(), i);
             let next = a.values.len();
             let (count, _) = a.values.entry(p.value.clone()).or_insert((0, next));
             *count += 1;
@@ -200,6 +231,11 @@ fn field_rows(cat: &Catalog, members: &[u32]) -> Vec<FieldRow> {
                     .ops
                     .into_iter()
                     .map(|(o, r)| (o, r.len() as u32))
+                    .collect(),
+                by_vendor: a
+                    .vendors
+                    .into_iter()
+                    .map(|(v, r)| (v, r.len() as u32))
                     .collect(),
                 samples: values.into_iter().take(SAMPLES).map(|(v, _)| v).collect(),
                 members: a.members,
@@ -270,6 +306,61 @@ fn exclusion_rows(cat: &Catalog, members: &[u32]) -> Vec<ExclusionRow> {
             }
         })
         .collect()
+}
+
+/// Groups `items` (computed per rule) by key, each rule once per key, ranked
+/// by rule count then key.
+fn grouped<K: Ord + Clone>(
+    cat: &Catalog,
+    members: &[u32],
+    items: impl Fn(&crate::model::Rule) -> Vec<K>,
+) -> Vec<(K, Vec<u32>)> {
+    let mut groups: BTreeMap<K, Vec<u32>> = BTreeMap::new();
+    for &i in members {
+        if let Some(rule) = cat.rule(i) {
+            for k in items(rule) {
+                push_once(groups.entry(k).or_default(), i);
+            }
+        }
+    }
+    let mut out: Vec<(K, Vec<u32>)> = groups.into_iter().collect();
+    out.sort_by(|(ka, a), (kb, b)| b.len().cmp(&a.len()).then_with(|| ka.cmp(kb)));
+    out
+}
+
+fn source_rows(cat: &Catalog, members: &[u32]) -> Vec<SourceRow> {
+    grouped(cat, members, |r| {
+        r.sources
+            .iter()
+            .map(|s| (s.kind.clone(), s.value.clone()))
+            .collect()
+    })
+    .into_iter()
+    .map(|((kind, value), members)| SourceRow {
+        kind,
+        value,
+        rules: members.len() as u32,
+        members,
+    })
+    .collect()
+}
+
+fn threshold_rows(cat: &Catalog, members: &[u32]) -> Vec<ThresholdRow> {
+    grouped(cat, members, |r| {
+        r.thresholds
+            .iter()
+            .map(|t| (t.field.clone(), t.op, t.value.clone()))
+            .collect()
+    })
+    .into_iter()
+    .map(|((field, op, value), members)| ThresholdRow {
+        field,
+        op,
+        value,
+        rules: members.len() as u32,
+        members,
+    })
+    .collect()
 }
 
 fn rule_list(cat: &Catalog, members: &[u32]) -> Vec<RuleRef> {
@@ -408,6 +499,44 @@ mod tests {
 
         let list: Vec<&str> = g.rule_list.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(list, vec!["a", "c", "b"]);
+    }
+
+    #[test]
+    fn data_sources_and_thresholds_rank_by_rules() {
+        use crate::model::DataSource;
+        let mut cat = catalog();
+        let src = |v: &str| DataSource {
+            kind: "logsource.category".into(),
+            value: v.into(),
+        };
+        let count = Predicate::new("count", Op::Gt, "30");
+        let extra = (0..2)
+            .map(|n| Rule {
+                id: format!("t{n}"),
+                techniques: vec!["T1110".into()],
+                sources: vec![src("process_creation"), src("process_creation")],
+                thresholds: vec![count.clone()],
+                ..Rule::default()
+            })
+            .collect();
+        cat.add_rules(extra);
+        let f = Filter::default();
+        let g = technique_guide(&cat, "T1110", &f, false, &cat.reach(&f)).unwrap();
+        assert_eq!(g.data_sources.len(), 1);
+        assert_eq!(
+            (g.data_sources[0].value.as_str(), g.data_sources[0].rules),
+            ("process_creation", 2)
+        );
+        assert_eq!(g.thresholds.len(), 1);
+        assert_eq!(
+            (g.thresholds[0].field.as_str(), g.thresholds[0].rules),
+            ("count", 2)
+        );
+        let by_vendor = &technique_guide(&cat, "T1059.001", &f, false, &cat.reach(&f))
+            .unwrap()
+            .fields[1]
+            .by_vendor;
+        assert_eq!(by_vendor.get(&Vendor::Splunk), Some(&1));
     }
 
     #[test]
