@@ -1,4 +1,4 @@
-//! Event Query Language: a precedence parser over [`super::eql_lex`] tokens
+//! Event Query Language: a precedence parser over [`super::lex`] tokens
 //! (`or` < `and` < `not` < comparison < `+ -` < `* / %`) that lowers each
 //! comparison to predicates.
 //!
@@ -21,59 +21,23 @@
 
 use crate::model::{Expr, Op, Predicate};
 
-use super::eql_lex::{lex, Tok, Token};
-use super::query::{
-    all_of, any_of, match_or_wildcard, negate, pred, Parsed, QueryError, MAX_DEPTH,
+use super::lex::{lex, Cursor, Tok};
+use super::operand::{
+    as_condition, cidr, compare, contains, function_filter, glob, in_set, prefix, regex, suffix,
+    Lit, Shape, Value,
 };
+use super::query::{all_of, any_of, match_or_wildcard, negate, Parsed, QueryError};
 
 /// Parses an EQL query.
 pub fn parse(text: &str) -> Result<Parsed, QueryError> {
     let tokens = lex(text)?;
     let mut p = Parser {
-        src: text,
-        tokens,
-        pos: 0,
-        depth: 0,
+        c: Cursor::new(text, tokens),
         out: Parsed::default(),
     };
     let expr = p.query()?;
     p.out.expr = expr;
     Ok(p.out)
-}
-
-/// A value-level result: either an operand or an already-lowered condition.
-#[derive(Debug, Clone)]
-enum Value {
-    Field(String),
-    Lit(Lit),
-    /// A function call: lower-case name without `~`, arguments, source span.
-    Call {
-        name: String,
-        args: Vec<Value>,
-        span: (usize, usize),
-    },
-    /// Arithmetic or a signed expression over fields, kept as source text.
-    Computed((usize, usize)),
-    /// A boolean condition, already lowered.
-    Cond(Option<Expr>),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Lit {
-    Str(String),
-    Num(String),
-    Bool(bool),
-    Null,
-}
-
-impl Lit {
-    fn text(&self) -> String {
-        match self {
-            Lit::Str(s) | Lit::Num(s) => s.clone(),
-            Lit::Bool(b) => b.to_string(),
-            Lit::Null => "null".to_string(),
-        }
-    }
 }
 
 /// How a string predicate (`:`, `like`, `regex`) compares.
@@ -85,110 +49,38 @@ enum StrOp {
 }
 
 struct Parser<'a> {
-    src: &'a str,
-    tokens: Vec<Token>,
-    pos: usize,
-    depth: usize,
+    c: Cursor<'a>,
     out: Parsed,
 }
 
 impl<'a> Parser<'a> {
-    fn peek(&self) -> Option<&Tok> {
-        self.tokens.get(self.pos).map(|t| &t.tok)
-    }
-
-    fn peek_at(&self, ahead: usize) -> Option<&Tok> {
-        self.tokens.get(self.pos + ahead).map(|t| &t.tok)
-    }
-
-    fn offset(&self) -> usize {
-        self.tokens.get(self.pos).map_or(self.src.len(), |t| t.start)
-    }
-
-    fn prev_end(&self) -> usize {
-        self.pos
-            .checked_sub(1)
-            .and_then(|i| self.tokens.get(i))
-            .map_or(0, |t| t.end)
-    }
-
-    fn is_word(&self, word: &str) -> bool {
-        matches!(self.peek(), Some(Tok::Name { text, insensitive: false }) if text == word)
-    }
-
-    fn eat_word(&mut self, word: &str) -> bool {
-        if self.is_word(word) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn eat(&mut self, tok: &Tok) -> bool {
-        if self.peek() == Some(tok) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn expect(&mut self, tok: Tok, what: &str) -> Result<(), QueryError> {
-        if self.eat(&tok) {
-            Ok(())
-        } else {
-            Err(self.error(&format!("expected {what}")))
-        }
-    }
-
-    fn error(&self, want: &str) -> QueryError {
-        let found = match self.tokens.get(self.pos) {
-            Some(t) => format!("'{}'", &self.src[t.start..t.end]),
-            None => "end of query".to_string(),
-        };
-        QueryError::new(self.offset(), format!("{want}, found {found}"))
-    }
-
-    fn enter(&mut self) -> Result<(), QueryError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(QueryError::new(self.offset(), "query nested too deeply"));
-        }
-        Ok(())
-    }
-
-    fn text(&self, span: (usize, usize)) -> String {
-        self.src.get(span.0..span.1).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
-    }
-
     /// The whole query: a base query followed by pipes.
     fn query(&mut self) -> Result<Option<Expr>, QueryError> {
-        let expr = if self.is_word("sequence") || self.is_word("sample") || self.is_word("join") {
+        let expr = if self.c.is_word("sequence") || self.c.is_word("sample") || self.c.is_word("join") {
             self.steps_query()?
         } else {
             self.event_query()?
         };
-        while self.eat(&Tok::Pipe) {
+        while self.c.eat(&Tok::Pipe) {
             self.pipe()?;
         }
-        if self.pos < self.tokens.len() {
-            return Err(self.error("expected the end of the query or '|'"));
+        if self.c.pos < self.c.tokens.len() {
+            return Err(self.c.error("expected the end of the query or '|'"));
         }
         Ok(expr)
     }
 
     fn pipe(&mut self) -> Result<(), QueryError> {
-        let name = match self.peek() {
+        let name = match self.c.peek() {
             Some(Tok::Name { text, .. }) => text.clone(),
-            _ => return Err(self.error("expected a pipe name")),
+            _ => return Err(self.c.error("expected a pipe name")),
         };
-        let start = self.offset();
-        while self.pos < self.tokens.len() && self.peek() != Some(&Tok::Pipe) {
-            self.pos += 1;
+        let start = self.c.offset();
+        while self.c.pos < self.c.tokens.len() && self.c.peek() != Some(&Tok::Pipe) {
+            self.c.pos += 1;
         }
         if name != "head" && name != "tail" {
-            let text = self.text((start, self.prev_end()));
+            let text = self.c.text((start, self.c.prev_end()));
             self.out.note(format!("pipe not interpreted: | {text}"));
         }
         Ok(())
@@ -196,7 +88,7 @@ impl<'a> Parser<'a> {
 
     /// `[category where] expr`.
     fn event_query(&mut self) -> Result<Option<Expr>, QueryError> {
-        let category = match (self.peek(), self.peek_at(1)) {
+        let category = match (self.c.peek(), self.c.peek_at(1)) {
             (Some(Tok::Name { text, .. }), Some(Tok::Name { text: w, insensitive: false }))
                 if w == "where" =>
             {
@@ -210,7 +102,7 @@ impl<'a> Parser<'a> {
             _ => None,
         };
         if let Some(category) = category {
-            self.pos += 2;
+            self.c.pos += 2;
             if category != "any" {
                 self.out.add_source("event.category", &category);
             }
@@ -221,32 +113,32 @@ impl<'a> Parser<'a> {
 
     /// `sequence|sample|join [by keys] [with maxspan=N] steps [until step]`.
     fn steps_query(&mut self) -> Result<Option<Expr>, QueryError> {
-        self.pos += 1;
+        self.c.pos += 1;
         loop {
-            if self.eat_word("by") {
+            if self.c.eat_word("by") {
                 self.join_keys()?;
-            } else if self.is_word("with") && matches!(self.peek_at(1), Some(Tok::Name { text, .. }) if text == "maxspan") {
-                self.pos += 2;
-                self.expect(Tok::Cmp("="), "'=' after maxspan")?;
-                if !matches!(self.peek(), Some(Tok::Num(_))) {
-                    return Err(self.error("expected a time span"));
+            } else if self.c.is_word("with") && matches!(self.c.peek_at(1), Some(Tok::Name { text, .. }) if text == "maxspan") {
+                self.c.pos += 2;
+                self.c.expect(Tok::Cmp("="), "'=' after maxspan")?;
+                if !matches!(self.c.peek(), Some(Tok::Num(_))) {
+                    return Err(self.c.error("expected a time span"));
                 }
-                self.pos += 1;
-                if matches!(self.peek(), Some(Tok::Name { .. })) && !self.is_word("by") {
-                    self.pos += 1;
+                self.c.pos += 1;
+                if matches!(self.c.peek(), Some(Tok::Name { .. })) && !self.c.is_word("by") {
+                    self.c.pos += 1;
                 }
             } else {
                 break;
             }
         }
         let mut steps = Vec::new();
-        while matches!(self.peek(), Some(Tok::LBracket | Tok::MissingOpen)) {
+        while matches!(self.c.peek(), Some(Tok::LBracket | Tok::MissingOpen)) {
             steps.push(self.step()?);
         }
         if steps.is_empty() {
-            return Err(self.error("expected a '[' step"));
+            return Err(self.c.error("expected a '[' step"));
         }
-        if self.eat_word("until") {
+        if self.c.eat_word("until") {
             let until = self.step()?;
             steps.push(until.map(negate));
         }
@@ -255,31 +147,31 @@ impl<'a> Parser<'a> {
 
     /// `[ event_query ] [by keys] [with runs=N]`; `![ ... ]` is negated.
     fn step(&mut self) -> Result<Option<Expr>, QueryError> {
-        let missing = self.peek() == Some(&Tok::MissingOpen);
-        if !missing && self.peek() != Some(&Tok::LBracket) {
-            return Err(self.error("expected a '[' step"));
+        let missing = self.c.peek() == Some(&Tok::MissingOpen);
+        if !missing && self.c.peek() != Some(&Tok::LBracket) {
+            return Err(self.c.error("expected a '[' step"));
         }
-        self.pos += 1;
-        self.enter()?;
+        self.c.pos += 1;
+        self.c.enter()?;
         let expr = self.event_query()?;
-        self.expect(Tok::RBracket, "']' closing the step")?;
-        self.depth -= 1;
+        self.c.expect(Tok::RBracket, "']' closing the step")?;
+        self.c.depth -= 1;
         loop {
-            if self.eat_word("by") {
+            if self.c.eat_word("by") {
                 self.join_keys()?;
-            } else if self.eat_word("fork") {
-                if self.eat(&Tok::Cmp("=")) {
-                    self.pos += 1;
+            } else if self.c.eat_word("fork") {
+                if self.c.eat(&Tok::Cmp("=")) {
+                    self.c.pos += 1;
                 }
-            } else if self.eat_word("as") {
-                self.pos += 1;
-            } else if self.is_word("with") && matches!(self.peek_at(1), Some(Tok::Name { text, .. }) if text == "runs") {
-                self.pos += 2;
-                self.expect(Tok::Cmp("="), "'=' after runs")?;
-                let Some(Tok::Num(n)) = self.peek().cloned() else {
-                    return Err(self.error("expected a number of runs"));
+            } else if self.c.eat_word("as") {
+                self.c.pos += 1;
+            } else if self.c.is_word("with") && matches!(self.c.peek_at(1), Some(Tok::Name { text, .. }) if text == "runs") {
+                self.c.pos += 2;
+                self.c.expect(Tok::Cmp("="), "'=' after runs")?;
+                let Some(Tok::Num(n)) = self.c.peek().cloned() else {
+                    return Err(self.c.error("expected a number of runs"));
                 };
-                self.pos += 1;
+                self.c.pos += 1;
                 self.out
                     .add_threshold(Predicate::new("runs", Op::Eq, n).with_modifiers(vec!["sequence".into()]));
             } else {
@@ -292,7 +184,7 @@ impl<'a> Parser<'a> {
     fn join_keys(&mut self) -> Result<(), QueryError> {
         loop {
             self.sum()?;
-            if !self.eat(&Tok::Comma) {
+            if !self.c.eat(&Tok::Comma) {
                 return Ok(());
             }
         }
@@ -300,11 +192,11 @@ impl<'a> Parser<'a> {
 
     fn or_expr(&mut self) -> Result<Value, QueryError> {
         let first = self.and_expr()?;
-        if !self.is_word("or") {
+        if !self.c.is_word("or") {
             return Ok(first);
         }
         let mut items = vec![self.cond(first)];
-        while self.eat_word("or") {
+        while self.c.eat_word("or") {
             let next = self.and_expr()?;
             items.push(self.cond(next));
         }
@@ -313,11 +205,11 @@ impl<'a> Parser<'a> {
 
     fn and_expr(&mut self) -> Result<Value, QueryError> {
         let first = self.not_expr()?;
-        if !self.is_word("and") {
+        if !self.c.is_word("and") {
             return Ok(first);
         }
         let mut items = vec![self.cond(first)];
-        while self.eat_word("and") {
+        while self.c.eat_word("and") {
             let next = self.not_expr()?;
             items.push(self.cond(next));
         }
@@ -325,10 +217,10 @@ impl<'a> Parser<'a> {
     }
 
     fn not_expr(&mut self) -> Result<Value, QueryError> {
-        if self.eat_word("not") {
-            self.enter()?;
+        if self.c.eat_word("not") {
+            self.c.enter()?;
             let inner = self.not_expr()?;
-            self.depth -= 1;
+            self.c.depth -= 1;
             return Ok(Value::Cond(self.cond(inner).map(negate)));
         }
         self.comparison()
@@ -336,144 +228,144 @@ impl<'a> Parser<'a> {
 
     /// `sum [op sum | [not] in (...) | :/like/regex values]`.
     fn comparison(&mut self) -> Result<Value, QueryError> {
-        let start = self.offset();
+        let start = self.c.offset();
         let lhs = self.sum()?;
-        let negated_in = self.is_word("not")
-            && matches!(self.peek_at(1), Some(Tok::Name { text, .. }) if text == "in");
+        let negated_in = self.c.is_word("not")
+            && matches!(self.c.peek_at(1), Some(Tok::Name { text, .. }) if text == "in");
         if negated_in {
-            self.pos += 1;
+            self.c.pos += 1;
         }
-        match self.peek().cloned() {
+        match self.c.peek().cloned() {
             Some(Tok::Cmp(op)) => {
-                self.pos += 1;
+                self.c.pos += 1;
                 let rhs = self.sum()?;
-                let span = (start, self.prev_end());
-                Ok(Value::Cond(self.compare(lhs, op, rhs, span)))
+                let text = self.c.text((start, self.c.prev_end()));
+                Ok(Value::Cond(compare(&mut self.out, lhs, op, rhs, &text)))
             }
             Some(Tok::Name { text, insensitive }) if text == "in" => {
-                self.pos += 1;
-                self.expect(Tok::LParen, "'(' after in")?;
+                self.c.pos += 1;
+                self.c.expect(Tok::LParen, "'(' after in")?;
                 let items = self.list()?;
-                let span = (start, self.prev_end());
+                let text = self.c.text((start, self.c.prev_end()));
                 let op = if insensitive { Op::Match } else { Op::Eq };
-                let expr = self.in_set(lhs, items, |_| op, span);
+                let expr = in_set(&mut self.out, lhs, items, |_| op, &text);
                 Ok(Value::Cond(if negated_in { expr.map(negate) } else { expr }))
             }
             Some(Tok::Colon) => {
-                self.pos += 1;
+                self.c.pos += 1;
                 self.string_predicate(lhs, StrOp::Colon, start)
             }
             Some(Tok::Name { text, .. }) if text == "like" || text == "regex" => {
-                self.pos += 1;
+                self.c.pos += 1;
                 let op = if text == "like" { StrOp::Like } else { StrOp::Regex };
                 self.string_predicate(lhs, op, start)
             }
-            _ if negated_in => Err(self.error("expected 'in' after 'not'")),
+            _ if negated_in => Err(self.c.error("expected 'in' after 'not'")),
             _ => Ok(lhs),
         }
     }
 
     fn string_predicate(&mut self, lhs: Value, op: StrOp, start: usize) -> Result<Value, QueryError> {
-        let items = if self.eat(&Tok::LParen) {
+        let items = if self.c.eat(&Tok::LParen) {
             self.list()?
         } else {
             vec![self.sum()?]
         };
-        let span = (start, self.prev_end());
+        let text = self.c.text((start, self.c.prev_end()));
         let to_op = move |v: &str| match op {
             StrOp::Colon => match_or_wildcard(v),
             StrOp::Like => Op::Wildcard,
             StrOp::Regex => Op::RegexMatch,
         };
-        Ok(Value::Cond(self.in_set(lhs, items, to_op, span)))
+        Ok(Value::Cond(in_set(&mut self.out, lhs, items, to_op, &text)))
     }
 
     /// Comma-separated expressions up to `)`.
     fn list(&mut self) -> Result<Vec<Value>, QueryError> {
-        self.enter()?;
+        self.c.enter()?;
         let mut items = Vec::new();
-        while self.peek() != Some(&Tok::RParen) {
+        while self.c.peek() != Some(&Tok::RParen) {
             items.push(self.or_expr()?);
-            if !self.eat(&Tok::Comma) {
+            if !self.c.eat(&Tok::Comma) {
                 break;
             }
         }
-        self.expect(Tok::RParen, "')' closing the list")?;
-        self.depth -= 1;
+        self.c.expect(Tok::RParen, "')' closing the list")?;
+        self.c.depth -= 1;
         Ok(items)
     }
 
     fn sum(&mut self) -> Result<Value, QueryError> {
-        let start = self.offset();
+        let start = self.c.offset();
         let first = self.product()?;
         let mut computed = false;
-        while matches!(self.peek(), Some(Tok::Arith('+' | '-'))) {
-            self.pos += 1;
+        while matches!(self.c.peek(), Some(Tok::Arith('+' | '-'))) {
+            self.c.pos += 1;
             self.product()?;
             computed = true;
         }
         Ok(if computed {
-            Value::Computed((start, self.prev_end()))
+            Value::Computed(self.c.text((start, self.c.prev_end())))
         } else {
             first
         })
     }
 
     fn product(&mut self) -> Result<Value, QueryError> {
-        let start = self.offset();
+        let start = self.c.offset();
         let first = self.unary()?;
         let mut computed = false;
-        while matches!(self.peek(), Some(Tok::Arith('*' | '/' | '%'))) {
-            self.pos += 1;
+        while matches!(self.c.peek(), Some(Tok::Arith('*' | '/' | '%'))) {
+            self.c.pos += 1;
             self.unary()?;
             computed = true;
         }
         Ok(if computed {
-            Value::Computed((start, self.prev_end()))
+            Value::Computed(self.c.text((start, self.c.prev_end())))
         } else {
             first
         })
     }
 
     fn unary(&mut self) -> Result<Value, QueryError> {
-        let start = self.offset();
-        if let Some(Tok::Arith(sign @ ('-' | '+'))) = self.peek().cloned() {
-            self.pos += 1;
+        let start = self.c.offset();
+        if let Some(Tok::Arith(sign @ ('-' | '+'))) = self.c.peek().cloned() {
+            self.c.pos += 1;
             return Ok(match self.atom()? {
                 Value::Lit(Lit::Num(n)) if sign == '-' => Value::Lit(Lit::Num(format!("-{n}"))),
                 lit @ Value::Lit(Lit::Num(_)) => lit,
-                _ => Value::Computed((start, self.prev_end())),
+                _ => Value::Computed(self.c.text((start, self.c.prev_end()))),
             });
         }
         self.atom()
     }
 
     fn atom(&mut self) -> Result<Value, QueryError> {
-        let start = self.offset();
-        let Some(tok) = self.peek().cloned() else {
-            return Err(self.error("expected a value"));
+        let start = self.c.offset();
+        let Some(tok) = self.c.peek().cloned() else {
+            return Err(self.c.error("expected a value"));
         };
-        self.pos += 1;
+        self.c.pos += 1;
         match tok {
             Tok::Str(s) => Ok(Value::Lit(Lit::Str(s))),
             Tok::Num(n) => Ok(Value::Lit(Lit::Num(n))),
             Tok::Optional(f) => Ok(Value::Field(f)),
             Tok::LParen => {
-                self.enter()?;
+                self.c.enter()?;
                 let inner = self.or_expr()?;
-                self.expect(Tok::RParen, "')'")?;
-                self.depth -= 1;
+                self.c.expect(Tok::RParen, "')'")?;
+                self.c.depth -= 1;
                 Ok(inner)
             }
             Tok::Name { text, insensitive } => {
-                if self.peek() == Some(&Tok::LParen) {
-                    self.pos += 1;
+                if self.c.peek() == Some(&Tok::LParen) {
+                    self.c.pos += 1;
                     let args = self.list()?;
                     let name = text.to_ascii_lowercase();
                     return Ok(Value::Call {
                         name,
                         args,
-                        span: (start, self.prev_end()),
+                        text: self.c.text((start, self.c.prev_end())),
                     });
                 }
                 Ok(match (text.as_str(), insensitive) {
@@ -484,154 +376,30 @@ impl<'a> Parser<'a> {
                 })
             }
             _ => {
-                self.pos -= 1;
-                Err(self.error("expected a value"))
+                self.c.pos -= 1;
+                Err(self.c.error("expected a value"))
             }
         }
     }
 
     /// Turns a value used as a boolean into a condition.
     fn cond(&mut self, value: Value) -> Option<Expr> {
-        match value {
-            Value::Cond(expr) => expr,
-            Value::Lit(Lit::Bool(true)) => None,
-            Value::Call { name, args, span } => self.function_filter(&name, args, span),
-            Value::Field(f) => Some(Expr::Opaque(f)),
-            Value::Lit(lit) => Some(Expr::Opaque(lit.text())),
-            Value::Computed(span) => Some(Expr::Opaque(self.text(span))),
-        }
-    }
-
-    /// `startsWith(field, "a", ...)` and friends as filters.
-    fn function_filter(&mut self, name: &str, args: Vec<Value>, span: (usize, usize)) -> Option<Expr> {
-        let shape: fn(&str) -> (Op, String) = match name {
-            "startswith" => |v| (Op::Wildcard, format!("{v}*")),
-            "endswith" => |v| (Op::Wildcard, format!("*{v}")),
-            "stringcontains" => |v| (Op::Wildcard, format!("*{v}*")),
-            "wildcard" => |v| (Op::Wildcard, v.to_string()),
-            "cidrmatch" => |v| (Op::Cidr, v.to_string()),
-            "match" | "matchlite" => |v| (Op::RegexMatch, v.to_string()),
-            _ => {
-                let text = self.text(span);
-                self.out.note(format!("function not interpreted as a filter: {text}"));
-                return Some(Expr::Opaque(text));
-            }
-        };
-        let mut args = args.into_iter();
-        let (Some(Value::Field(field)), rest) = (args.next(), args) else {
-            return Some(Expr::Opaque(self.text(span)));
-        };
-        let mut items = Vec::new();
-        for arg in rest {
-            match arg {
-                Value::Lit(lit) => {
-                    let (op, value) = shape(&lit.text());
-                    items.push(pred(&field, op, value));
-                }
-                _ => return Some(Expr::Opaque(self.text(span))),
-            }
-        }
-        any_of(items)
-    }
-
-    /// One predicate per list item: `field in (...)`, `field : (...)`.
-    fn in_set(
-        &mut self,
-        lhs: Value,
-        items: Vec<Value>,
-        op: impl Fn(&str) -> Op,
-        span: (usize, usize),
-    ) -> Option<Expr> {
-        let Value::Field(field) = lhs else {
-            return self.threshold_or_opaque(&lhs, items, op, span);
-        };
-        let mut preds = Vec::new();
-        for item in items {
-            match item {
-                Value::Lit(lit) => {
-                    let value = lit.text();
-                    preds.push(pred(&field, op(&value), value));
-                }
-                Value::Field(other) => preds.push(pred(&field, Op::Fieldref, other)),
-                _ => preds.push(Expr::Opaque(self.text(span))),
-            }
-        }
-        any_of(preds)
-    }
-
-    /// A comparison whose left side is computed: a threshold per literal.
-    fn threshold_or_opaque(
-        &mut self,
-        lhs: &Value,
-        items: Vec<Value>,
-        op: impl Fn(&str) -> Op,
-        span: (usize, usize),
-    ) -> Option<Expr> {
-        let lhs_text = match lhs {
-            Value::Call { span, .. } | Value::Computed(span) => self.text(*span),
-            _ => return Some(Expr::Opaque(self.text(span))),
-        };
-        for item in items {
-            if let Value::Lit(lit) = item {
-                let value = lit.text();
-                self.out.add_threshold(Predicate::new(lhs_text.clone(), op(&value), value));
-            }
-        }
-        Some(Expr::Opaque(self.text(span)))
-    }
-
-    /// `lhs op rhs` for `==`, `=`, `!=`, `<`, `<=`, `>`, `>=`.
-    fn compare(&mut self, lhs: Value, op: &str, rhs: Value, span: (usize, usize)) -> Option<Expr> {
-        let (lhs, op, rhs) = match (&lhs, &rhs) {
-            (Value::Lit(_), Value::Field(_)) => (rhs, mirror(op), lhs),
-            _ => (lhs, op, rhs),
-        };
-        let range = match op {
-            "<" => Some(Op::Lt),
-            "<=" => Some(Op::Lte),
-            ">" => Some(Op::Gt),
-            ">=" => Some(Op::Gte),
-            _ => None,
-        };
-        let negated = op == "!=";
-        match (&lhs, &rhs) {
-            (Value::Field(f), Value::Lit(Lit::Null)) => {
-                let exists = if negated { "true" } else { "false" };
-                Some(pred(f, Op::Exists, exists))
-            }
-            (Value::Field(f), Value::Lit(lit)) => {
-                let p = pred(f, range.unwrap_or(Op::Eq), lit.text());
-                Some(if negated { negate(p) } else { p })
-            }
-            (Value::Field(f), Value::Field(g)) if range.is_none() => {
-                let p = pred(f, Op::Fieldref, g.clone());
-                Some(if negated { negate(p) } else { p })
-            }
-            _ => {
-                let threshold_op = range.unwrap_or(Op::Eq);
-                let modifiers = if negated { vec!["not".to_string()] } else { Vec::new() };
-                match (&lhs, &rhs) {
-                    (Value::Call { span: s, .. } | Value::Computed(s), Value::Lit(lit)) => {
-                        let t = Predicate::new(self.text(*s), threshold_op, lit.text()).with_modifiers(modifiers);
-                        self.out.add_threshold(t);
-                    }
-                    _ => self.out.note(format!("comparison not interpreted: {}", self.text(span))),
-                }
-                Some(Expr::Opaque(self.text(span)))
-            }
-        }
+        let out = &mut self.out;
+        as_condition(value, |name, args, text| function_filter(out, &name, args, &text, filter_shape))
     }
 }
 
-/// The operator with its sides swapped (`5 < x` is `x > 5`).
-fn mirror(op: &str) -> &str {
-    match op {
-        "<" => ">",
-        "<=" => ">=",
-        ">" => "<",
-        ">=" => "<=",
-        other => other,
-    }
+/// EQL's filter functions (names lower-cased, `~` dropped).
+fn filter_shape(name: &str) -> Option<Shape> {
+    Some(match name {
+        "startswith" => prefix,
+        "endswith" => suffix,
+        "stringcontains" => contains,
+        "wildcard" => glob,
+        "cidrmatch" => cidr,
+        "match" | "matchlite" => regex,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -7,8 +7,11 @@
 
 mod document;
 mod eql;
-mod eql_lex;
+mod esql;
+mod lex;
 mod kql;
+mod lucene;
+mod operand;
 mod query;
 
 use crate::model::{FileResult, Rule};
@@ -30,6 +33,8 @@ fn apply_query(rule: &mut Rule, query: &QueryText) {
     let result = match query.language.as_str() {
         "eql" => eql::parse(&query.text),
         "kuery" => kql::parse(&query.text),
+        "esql" => esql::parse(&query.text),
+        "lucene" => lucene::parse(&query.text),
         other => {
             rule.notes.push(format!("query language '{other}' is not parsed"));
             return;

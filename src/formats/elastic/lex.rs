@@ -1,11 +1,11 @@
-//! Tokens of the Event Query Language: names (with `?optional` markers,
-//! array indices and `~` case-insensitivity suffixes), the four string forms
+//! Tokens shared by EQL and ES|QL: names (with `?optional` markers, array
+//! indices and EQL's `~` case-insensitivity suffix), the string forms
 //! (`"..."` with escapes, `'...'`, raw `?"..."` and `"""..."""`), numbers,
-//! operators and comments.
+//! operators and comments; plus the [`Cursor`] both parsers walk them with.
 
-use super::query::QueryError;
+use super::query::{QueryError, MAX_DEPTH};
 
-/// One EQL token.
+/// One EQL or ES|QL token.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok {
     /// A name or dotted field path; `insensitive` when followed by `~`.
@@ -20,6 +20,9 @@ pub enum Tok {
     /// `![`: a missing-event step of a sequence.
     MissingOpen,
     RBracket,
+    /// `{` and `}`: ES|QL map arguments (`match(f, "x", {...})`).
+    LBrace,
+    RBrace,
     Comma,
     Pipe,
     Colon,
@@ -65,6 +68,8 @@ pub fn lex(src: &str) -> Result<Vec<Token>, QueryError> {
             b')' => single(&mut i, Tok::RParen),
             b'[' => single(&mut i, Tok::LBracket),
             b']' => single(&mut i, Tok::RBracket),
+            b'{' => single(&mut i, Tok::LBrace),
+            b'}' => single(&mut i, Tok::RBrace),
             b',' => single(&mut i, Tok::Comma),
             b'|' => single(&mut i, Tok::Pipe),
             b':' => single(&mut i, Tok::Colon),
@@ -130,6 +135,116 @@ pub fn lex(src: &str) -> Result<Vec<Token>, QueryError> {
     Ok(out)
 }
 
+/// A position in a token list, with the helpers a recursive-descent parser
+/// needs: look-ahead, keyword tests, expectations, errors and a depth guard.
+pub struct Cursor<'a> {
+    pub src: &'a str,
+    pub tokens: Vec<Token>,
+    pub pos: usize,
+    pub depth: usize,
+}
+
+impl<'a> Cursor<'a> {
+    /// A cursor at the first token.
+    pub fn new(src: &'a str, tokens: Vec<Token>) -> Cursor<'a> {
+        Cursor {
+            src,
+            tokens,
+            pos: 0,
+            depth: 0,
+        }
+    }
+
+    /// Whether the next token is the keyword `word`, in any letter case.
+    pub fn is_keyword(&self, word: &str) -> bool {
+        matches!(self.peek(), Some(Tok::Name { text, insensitive: false }) if text.eq_ignore_ascii_case(word))
+    }
+
+    /// Consumes the keyword `word` (any letter case) if it is next.
+    pub fn eat_keyword(&mut self, word: &str) -> bool {
+        let found = self.is_keyword(word);
+        if found {
+            self.pos += 1;
+        }
+        found
+    }
+
+    /// Whether the token `ahead` places on is the keyword `word`.
+    pub fn keyword_at(&self, ahead: usize, word: &str) -> bool {
+        matches!(self.peek_at(ahead), Some(Tok::Name { text, insensitive: false }) if text.eq_ignore_ascii_case(word))
+    }
+
+    pub fn peek(&self) -> Option<&Tok> {
+        self.tokens.get(self.pos).map(|t| &t.tok)
+    }
+
+    pub fn peek_at(&self, ahead: usize) -> Option<&Tok> {
+        self.tokens.get(self.pos + ahead).map(|t| &t.tok)
+    }
+
+    pub fn offset(&self) -> usize {
+        self.tokens.get(self.pos).map_or(self.src.len(), |t| t.start)
+    }
+
+    pub fn prev_end(&self) -> usize {
+        self.pos
+            .checked_sub(1)
+            .and_then(|i| self.tokens.get(i))
+            .map_or(0, |t| t.end)
+    }
+
+    pub fn is_word(&self, word: &str) -> bool {
+        matches!(self.peek(), Some(Tok::Name { text, insensitive: false }) if text == word)
+    }
+
+    pub fn eat_word(&mut self, word: &str) -> bool {
+        if self.is_word(word) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    pub fn eat(&mut self, tok: &Tok) -> bool {
+        if self.peek() == Some(tok) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    pub fn expect(&mut self, tok: Tok, what: &str) -> Result<(), QueryError> {
+        if self.eat(&tok) {
+            Ok(())
+        } else {
+            Err(self.error(&format!("expected {what}")))
+        }
+    }
+
+    pub fn error(&self, want: &str) -> QueryError {
+        let found = match self.tokens.get(self.pos) {
+            Some(t) => format!("'{}'", &self.src[t.start..t.end]),
+            None => "end of query".to_string(),
+        };
+        QueryError::new(self.offset(), format!("{want}, found {found}"))
+    }
+
+    pub fn enter(&mut self) -> Result<(), QueryError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(QueryError::new(self.offset(), "query nested too deeply"));
+        }
+        Ok(())
+    }
+
+    pub fn text(&self, span: (usize, usize)) -> String {
+        self.src.get(span.0..span.1).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+}
+
 fn single(i: &mut usize, tok: Tok) -> Tok {
     *i += 1;
     tok
@@ -161,7 +276,7 @@ fn name(src: &str, i: &mut usize) -> String {
             _ => break,
         }
         match bytes.get(*i) {
-            Some(b'.') if bytes.get(*i + 1).is_some_and(|&c| c == b'_' || c == b'`' || c.is_ascii_alphabetic()) => {
+            Some(b'.') if bytes.get(*i + 1).is_some_and(|&c| c == b'_' || c == b'`' || c == b'@' || c.is_ascii_alphanumeric()) => {
                 out.push('.');
                 *i += 1;
             }
