@@ -7,7 +7,7 @@
 //! regex_match, `IN` → eq per value, `:` and `match()` → match, `IS NULL` →
 //! exists false, `IS NOT NULL` → exists true, ranges → gt/gte/lt/lte,
 //! `starts_with`/`ends_with` → wildcard `v*`/`*v`, `cidr_match` → cidr;
-//! `to_lower(f)`/`to_upper(f)` compare on `f`; `KQL("...")` and
+//! `to_lower(f)`, `to_upper(f)` and `to_string(f)` compare on `f`; `KQL("...")` and
 //! `QSTR("...")` are parsed as KQL and Lucene. A `WHERE` after `STATS`, or a
 //! comparison on a field an earlier command computed, is a threshold.
 
@@ -123,6 +123,7 @@ impl State {
                 Ok(())
             }
             "inlinestats" | "inline" => {
+                let body = if keyword == "inline" { split_keyword(body, "stats").1 } else { body };
                 self.assigned(split_keyword(body, "by").0);
                 Ok(())
             }
@@ -182,8 +183,14 @@ impl State {
         }
     }
 
-    /// `%{name}` (DISSECT) and `%{PATTERN:name}` (GROK) create fields.
+    /// `%{name}` (DISSECT), `%{PATTERN:name}` and `(?<name>...)` (GROK)
+    /// create fields.
     fn pattern_names(&mut self, body: &str) {
+        for part in body.split("(?<").skip(1) {
+            if let Some(name) = part.split('>').next().filter(|n| !n.is_empty()) {
+                self.computed.push(name.to_string());
+            }
+        }
         for part in body.split("%{").skip(1) {
             let inner = part.split('}').next().unwrap_or_default();
             let name = inner.split(':').nth(1).unwrap_or(inner);
@@ -428,7 +435,7 @@ impl Where<'_, '_> {
                 let name = text.to_ascii_lowercase();
                 let text = self.c.text((start, self.c.prev_end()));
                 Ok(match (name.as_str(), args.as_slice()) {
-                    ("to_lower" | "to_upper", [Value::Field(f)]) => Value::Field(f.clone()),
+                    ("to_lower" | "to_upper" | "to_string", [Value::Field(f)]) => Value::Field(f.clone()),
                     _ => Value::Call { name, args, text },
                 })
             }
