@@ -10,7 +10,10 @@ use rulescope::model::Rule;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-fn load_all() -> Option<(std::path::PathBuf, Vec<(String, String, Rule)>)> {
+/// One corpus file: its relative path, its text and the rule read from it.
+type Loaded = (String, String, Rule);
+
+fn load_all() -> Option<Vec<Loaded>> {
     let root = corpus_root()?;
     let files = rule_files(&root);
     let texts: Vec<(String, String)> = files
@@ -27,18 +30,30 @@ fn load_all() -> Option<(std::path::PathBuf, Vec<(String, String, Rule)>)> {
         assert_eq!(rules.len(), 1, "{rel}");
         out.push((rel, text, rules.remove(0)));
     }
-    println!("parsed {} Elastic rule files in {:?}", out.len(), started.elapsed());
-    Some((root, out))
+    println!(
+        "parsed {} Elastic rule files in {:?}",
+        out.len(),
+        started.elapsed()
+    );
+    Some(out)
 }
 
 #[test]
 fn every_query_is_read_without_a_hard_error() {
-    let Some((_, rules)) = load_all() else { return };
-    assert!(rules.len() >= 2000, "expected the full corpus, found {}", rules.len());
+    let Some(rules) = load_all() else { return };
+    assert!(
+        rules.len() >= 2000,
+        "expected the full corpus, found {}",
+        rules.len()
+    );
     let mut per_language: BTreeMap<String, (usize, usize, usize, usize)> = BTreeMap::new();
     let mut failures = Vec::new();
     for (rel, _, rule) in &rules {
-        let language = if rule.query.is_empty() { format!("none ({})", rule.rule_type) } else { rule.language.clone() };
+        let language = if rule.query.is_empty() {
+            format!("none ({})", rule.rule_type)
+        } else {
+            rule.language.clone()
+        };
         let entry = per_language.entry(language).or_default();
         entry.0 += 1;
         entry.1 += usize::from(!rule.notes.is_empty());
@@ -58,7 +73,9 @@ fn every_query_is_read_without_a_hard_error() {
         println!("{language}: {count} rules ({deprecated} deprecated), {noted} with notes, {preds} predicates + exclusions");
     }
     assert!(failures.is_empty(), "{failures:#?}");
-    let ml = per_language.get("none (machine_learning)").map_or(0, |c| c.0);
+    let ml = per_language
+        .get("none (machine_learning)")
+        .map_or(0, |c| c.0);
     assert!(ml >= 100, "machine-learning rules are listed: {ml}");
 }
 
@@ -73,8 +90,17 @@ fn mapped_techniques(text: &str) -> Vec<String> {
         .cloned()
         .unwrap_or_default();
     for threat in threats {
-        for technique in threat.get("technique").and_then(|t| t.as_array()).into_iter().flatten() {
-            let subs = technique.get("subtechnique").and_then(|s| s.as_array()).cloned().unwrap_or_default();
+        for technique in threat
+            .get("technique")
+            .and_then(|t| t.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let subs = technique
+                .get("subtechnique")
+                .and_then(|s| s.as_array())
+                .cloned()
+                .unwrap_or_default();
             for item in std::iter::once(technique).chain(subs.iter()) {
                 if let Some(id) = item.get("id").and_then(|i| i.as_str()) {
                     let id = id.to_ascii_uppercase();
@@ -90,7 +116,7 @@ fn mapped_techniques(text: &str) -> Vec<String> {
 
 #[test]
 fn rules_per_technique_equal_the_threat_mappings() {
-    let Some((_, rules)) = load_all() else { return };
+    let Some(rules) = load_all() else { return };
     let mut expected: BTreeMap<String, usize> = BTreeMap::new();
     let mut found: BTreeMap<String, usize> = BTreeMap::new();
     for (_, text, rule) in &rules {
@@ -106,7 +132,10 @@ fn rules_per_technique_equal_the_threat_mappings() {
         expected.len(),
         expected.values().sum::<usize>()
     );
-    assert!(expected.len() > 300, "expected hundreds of mapped techniques");
+    assert!(
+        expected.len() > 300,
+        "expected hundreds of mapped techniques"
+    );
     assert_eq!(found, expected);
     let t1059 = found.get("T1059.001").copied().unwrap_or_default();
     assert!(t1059 > 10, "PowerShell rules are mapped: {t1059}");

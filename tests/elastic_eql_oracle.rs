@@ -50,5 +50,9 @@ fn eql_rules_agree_with_the_eql_package() {
     println!("{}", score.report("EQL vs eql package"));
     assert!(score.rules >= 60, "sample too small: {}", score.rules);
     assert!(score.recall() >= 0.97, "{}", score.report("EQL recall"));
-    assert!(score.precision() >= 0.97, "{}", score.report("EQL precision"));
+    assert!(
+        score.precision() >= 0.97,
+        "{}",
+        score.report("EQL precision")
+    );
 }

@@ -22,7 +22,8 @@ fn expected(entry: &serde_json::Value) -> BTreeSet<Tuple> {
 
 fn check(language: &str, minimum_rules: usize) {
     let Some(root) = corpus_root() else { return };
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/golden/elastic/{language}.json"));
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/golden/elastic/{language}.json"));
     let text = std::fs::read_to_string(&file).expect("golden file is readable");
     let golden: serde_json::Value = serde_json::from_str(&text).expect("golden file is JSON");
     let mut score = Score::default();
@@ -55,10 +56,17 @@ fn check(language: &str, minimum_rules: usize) {
         }
     }
     println!("{}", score.report(&format!("{language} golden")));
-    assert!(score.rules >= minimum_rules, "{language}: only {} golden rules", score.rules);
+    assert!(
+        score.rules >= minimum_rules,
+        "{language}: only {} golden rules",
+        score.rules
+    );
     assert!(score.recall() >= 0.97, "{}", score.report(language));
     assert!(score.precision() >= 0.97, "{}", score.report(language));
-    assert_eq!(threshold_misses, 0, "{language}: thresholds differ from the golden file");
+    assert_eq!(
+        threshold_misses, 0,
+        "{language}: thresholds differ from the golden file"
+    );
 }
 
 #[test]

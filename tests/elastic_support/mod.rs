@@ -20,7 +20,10 @@ pub fn corpus_root() -> Option<PathBuf> {
     if root.join("elastic").is_dir() {
         Some(root)
     } else {
-        println!("corpus not found at {}: skipping Elastic corpus test", root.display());
+        println!(
+            "corpus not found at {}: skipping Elastic corpus test",
+            root.display()
+        );
         None
     }
 }
@@ -61,7 +64,12 @@ pub fn parse(root: &Path, rel: &str) -> Rule {
 }
 
 fn tuple(p: &Predicate, negated: bool) -> Tuple {
-    (p.field.clone(), p.op.key().to_string(), p.value.clone(), negated)
+    (
+        p.field.clone(),
+        p.op.key().to_string(),
+        p.value.clone(),
+        negated,
+    )
 }
 
 /// The rule's predicates and exclusions as tuples.
@@ -85,7 +93,11 @@ pub struct Score {
 
 impl Score {
     /// Adds one rule; returns the tuples missed and the extra ones found.
-    pub fn add(&mut self, expected: &BTreeSet<Tuple>, found: &BTreeSet<Tuple>) -> (Vec<Tuple>, Vec<Tuple>) {
+    pub fn add(
+        &mut self,
+        expected: &BTreeSet<Tuple>,
+        found: &BTreeSet<Tuple>,
+    ) -> (Vec<Tuple>, Vec<Tuple>) {
         self.rules += 1;
         self.expected += expected.len();
         self.found += found.len();

@@ -169,12 +169,17 @@ impl RuleFile {
         rule.platforms = platforms(&tags);
         rule.tags = tags;
         if let Some(score) = table.risk_score {
-            rule.tags.push(format!("Risk Score: {}", scalar_text(&score)));
+            rule.tags
+                .push(format!("Risk Score: {}", scalar_text(&score)));
         }
         if let Some(kind) = table.building_block_type {
             rule.tags.push(format!("Building Block: {kind}"));
         }
-        for integration in meta.integration.map(OneOrMany::into_vec).unwrap_or_default() {
+        for integration in meta
+            .integration
+            .map(OneOrMany::into_vec)
+            .unwrap_or_default()
+        {
             push_source(&mut rule.sources, "integration", &integration);
         }
         for index in table.index.unwrap_or_default() {
@@ -276,7 +281,11 @@ fn scalar_text(value: &toml::Value) -> String {
 /// `[rule.threshold]`: each group-by field (or `count` when there is none)
 /// must reach the value; each cardinality entry becomes its own threshold.
 fn threshold_predicates(threshold: Threshold) -> Vec<Predicate> {
-    let value = threshold.value.as_ref().map(scalar_text).unwrap_or_default();
+    let value = threshold
+        .value
+        .as_ref()
+        .map(scalar_text)
+        .unwrap_or_default();
     let mut fields: Vec<String> = threshold
         .field
         .map(OneOrMany::into_vec)
@@ -315,7 +324,9 @@ fn new_terms_predicates(new_terms: NewTerms) -> Vec<Predicate> {
         .map(OneOrMany::into_vec)
         .unwrap_or_default()
         .into_iter()
-        .map(|f| Predicate::new(f, Op::Gte, window.clone()).with_modifiers(vec!["new_terms".into()]))
+        .map(|f| {
+            Predicate::new(f, Op::Gte, window.clone()).with_modifiers(vec!["new_terms".into()])
+        })
         .collect()
 }
 
@@ -366,12 +377,17 @@ id = "T1059"
     #[test]
     fn metadata_maps_to_the_model() {
         let file = read("elastic/rules/windows/x.toml", SAMPLE).expect("valid TOML");
-        let (rule, query) = file.into_rule("elastic/rules/windows/x.toml").expect("has [rule]");
+        let (rule, query) = file
+            .into_rule("elastic/rules/windows/x.toml")
+            .expect("has [rule]");
         assert_eq!(rule.id, "abc");
         assert_eq!(rule.title, "Thing");
         assert_eq!(rule.author, "Elastic, Someone");
         assert_eq!(rule.status, "production");
-        assert_eq!((rule.date.as_str(), rule.modified.as_str()), ("2020/01/01", "2024/02/02"));
+        assert_eq!(
+            (rule.date.as_str(), rule.modified.as_str()),
+            ("2020/01/01", "2024/02/02")
+        );
         assert_eq!(rule.language, "kql");
         assert_eq!(rule.techniques, vec!["T1059", "T1059.001"]);
         assert_eq!(rule.platforms, vec!["windows", "linux"]);
@@ -394,15 +410,18 @@ id = "T1059"
 
     #[test]
     fn syntax_errors_have_a_position() {
-        let err = read("x.toml", "[rule]\nname = \n").err().expect("invalid TOML");
+        let err = read("x.toml", "[rule]\nname = \n").expect_err("invalid TOML");
         assert_eq!(err.line, Some(2));
         assert!(err.reason.starts_with("invalid TOML"));
     }
 
     #[test]
     fn deprecated_folder_flags_the_rule() {
-        let file = read("elastic/rules/_deprecated/x.toml", "[rule]\nname = \"x\"\n").expect("valid");
-        let (rule, _) = file.into_rule("elastic/rules/_deprecated/x.toml").expect("has [rule]");
+        let file =
+            read("elastic/rules/_deprecated/x.toml", "[rule]\nname = \"x\"\n").expect("valid");
+        let (rule, _) = file
+            .into_rule("elastic/rules/_deprecated/x.toml")
+            .expect("has [rule]");
         assert!(rule.deprecated);
     }
 }

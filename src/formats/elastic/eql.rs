@@ -56,11 +56,12 @@ struct Parser<'a> {
 impl<'a> Parser<'a> {
     /// The whole query: a base query followed by pipes.
     fn query(&mut self) -> Result<Option<Expr>, QueryError> {
-        let expr = if self.c.is_word("sequence") || self.c.is_word("sample") || self.c.is_word("join") {
-            self.steps_query()?
-        } else {
-            self.event_query()?
-        };
+        let expr =
+            if self.c.is_word("sequence") || self.c.is_word("sample") || self.c.is_word("join") {
+                self.steps_query()?
+            } else {
+                self.event_query()?
+            };
         while self.c.eat(&Tok::Pipe) {
             self.pipe()?;
         }
@@ -89,16 +90,20 @@ impl<'a> Parser<'a> {
     /// `[category where] expr`.
     fn event_query(&mut self) -> Result<Option<Expr>, QueryError> {
         let category = match (self.c.peek(), self.c.peek_at(1)) {
-            (Some(Tok::Name { text, .. }), Some(Tok::Name { text: w, insensitive: false }))
-                if w == "where" =>
-            {
-                Some(text.clone())
-            }
-            (Some(Tok::Str(text)), Some(Tok::Name { text: w, insensitive: false }))
-                if w == "where" =>
-            {
-                Some(text.clone())
-            }
+            (
+                Some(Tok::Name { text, .. }),
+                Some(Tok::Name {
+                    text: w,
+                    insensitive: false,
+                }),
+            ) if w == "where" => Some(text.clone()),
+            (
+                Some(Tok::Str(text)),
+                Some(Tok::Name {
+                    text: w,
+                    insensitive: false,
+                }),
+            ) if w == "where" => Some(text.clone()),
             _ => None,
         };
         if let Some(category) = category {
@@ -117,7 +122,9 @@ impl<'a> Parser<'a> {
         loop {
             if self.c.eat_word("by") {
                 self.join_keys()?;
-            } else if self.c.is_word("with") && matches!(self.c.peek_at(1), Some(Tok::Name { text, .. }) if text == "maxspan") {
+            } else if self.c.is_word("with")
+                && matches!(self.c.peek_at(1), Some(Tok::Name { text, .. }) if text == "maxspan")
+            {
                 self.c.pos += 2;
                 self.c.expect(Tok::Cmp("="), "'=' after maxspan")?;
                 if !matches!(self.c.peek(), Some(Tok::Num(_))) {
@@ -165,15 +172,18 @@ impl<'a> Parser<'a> {
                 }
             } else if self.c.eat_word("as") {
                 self.c.pos += 1;
-            } else if self.c.is_word("with") && matches!(self.c.peek_at(1), Some(Tok::Name { text, .. }) if text == "runs") {
+            } else if self.c.is_word("with")
+                && matches!(self.c.peek_at(1), Some(Tok::Name { text, .. }) if text == "runs")
+            {
                 self.c.pos += 2;
                 self.c.expect(Tok::Cmp("="), "'=' after runs")?;
                 let Some(Tok::Num(n)) = self.c.peek().cloned() else {
                     return Err(self.c.error("expected a number of runs"));
                 };
                 self.c.pos += 1;
-                self.out
-                    .add_threshold(Predicate::new("runs", Op::Eq, n).with_modifiers(vec!["sequence".into()]));
+                self.out.add_threshold(
+                    Predicate::new("runs", Op::Eq, n).with_modifiers(vec!["sequence".into()]),
+                );
             } else {
                 break;
             }
@@ -249,7 +259,11 @@ impl<'a> Parser<'a> {
                 let text = self.c.text((start, self.c.prev_end()));
                 let op = if insensitive { Op::Match } else { Op::Eq };
                 let expr = in_set(&mut self.out, lhs, items, |_| op, &text);
-                Ok(Value::Cond(if negated_in { expr.map(negate) } else { expr }))
+                Ok(Value::Cond(if negated_in {
+                    expr.map(negate)
+                } else {
+                    expr
+                }))
             }
             Some(Tok::Colon) => {
                 self.c.pos += 1;
@@ -257,7 +271,11 @@ impl<'a> Parser<'a> {
             }
             Some(Tok::Name { text, .. }) if text == "like" || text == "regex" => {
                 self.c.pos += 1;
-                let op = if text == "like" { StrOp::Like } else { StrOp::Regex };
+                let op = if text == "like" {
+                    StrOp::Like
+                } else {
+                    StrOp::Regex
+                };
                 self.string_predicate(lhs, op, start)
             }
             _ if negated_in => Err(self.c.error("expected 'in' after 'not'")),
@@ -265,7 +283,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn string_predicate(&mut self, lhs: Value, op: StrOp, start: usize) -> Result<Value, QueryError> {
+    fn string_predicate(
+        &mut self,
+        lhs: Value,
+        op: StrOp,
+        start: usize,
+    ) -> Result<Value, QueryError> {
         let items = if self.c.eat(&Tok::LParen) {
             self.list()?
         } else {
@@ -385,7 +408,9 @@ impl<'a> Parser<'a> {
     /// Turns a value used as a boolean into a condition.
     fn cond(&mut self, value: Value) -> Option<Expr> {
         let out = &mut self.out;
-        as_condition(value, |name, args, text| function_filter(out, &name, args, &text, filter_shape))
+        as_condition(value, |name, args, text| {
+            function_filter(out, &name, args, &text, filter_shape)
+        })
     }
 }
 
@@ -419,7 +444,9 @@ mod tests {
     }
 
     fn keys(list: &[Predicate]) -> Vec<Key> {
-        list.iter().map(|p| (p.field.clone(), p.op, p.value.clone())).collect()
+        list.iter()
+            .map(|p| (p.field.clone(), p.op, p.value.clone()))
+            .collect()
     }
 
     fn k(f: &str, op: Op, v: &str) -> Key {
@@ -438,7 +465,10 @@ mod tests {
         );
         assert_eq!(
             parsed.sources,
-            vec![DataSource { kind: "event.category".into(), value: "process".into() }]
+            vec![DataSource {
+                kind: "event.category".into(),
+                value: "process".into()
+            }]
         );
         assert_eq!(
             keys(&r.predicates),
@@ -460,29 +490,36 @@ mod tests {
         );
         assert_eq!(
             keys(&r.exclusions),
-            vec![k("user.name", Op::Eq, "SYSTEM"), k("host.ip", Op::Eq, "1.2.3.4")]
+            vec![
+                k("user.name", Op::Eq, "SYSTEM"),
+                k("host.ip", Op::Eq, "1.2.3.4")
+            ]
         );
     }
 
     #[test]
     fn sequences_negate_until_and_missing_steps() {
-        let (r, parsed) = run(
-            r#"sequence by host.id with maxspan=5m
+        let (r, parsed) = run(r#"sequence by host.id with maxspan=5m
                [process where event.type == "start" and process.name : "x"] by process.entity_id
                ![file where file.name : "y"]
                [network where true] with runs=3
                until [process where event.type == "end"]
-               | head 1"#,
-        );
+               | head 1"#);
         let cats: Vec<&str> = parsed.sources.iter().map(|s| s.value.as_str()).collect();
         assert_eq!(cats, vec!["process", "file", "network"]);
         assert_eq!(
             keys(&r.predicates),
-            vec![k("event.type", Op::Eq, "start"), k("process.name", Op::Match, "x")]
+            vec![
+                k("event.type", Op::Eq, "start"),
+                k("process.name", Op::Match, "x")
+            ]
         );
         assert_eq!(
             keys(&r.exclusions),
-            vec![k("file.name", Op::Match, "y"), k("event.type", Op::Eq, "end")]
+            vec![
+                k("file.name", Op::Match, "y"),
+                k("event.type", Op::Eq, "end")
+            ]
         );
         assert_eq!(keys(&parsed.thresholds), vec![k("runs", Op::Eq, "3")]);
     }
@@ -501,8 +538,14 @@ mod tests {
                 k("process.args_count + 1", Op::Gte, "3"),
             ]
         );
-        assert_eq!(keys(&r.predicates), vec![k("file.name", Op::Wildcard, "*.exe")]);
-        assert_eq!(keys(&r.exclusions), vec![k("process.name", Op::Fieldref, "process.parent.name")]);
+        assert_eq!(
+            keys(&r.predicates),
+            vec![k("file.name", Op::Wildcard, "*.exe")]
+        );
+        assert_eq!(
+            keys(&r.exclusions),
+            vec![k("process.name", Op::Fieldref, "process.parent.name")]
+        );
     }
 
     #[test]
@@ -510,6 +553,11 @@ mod tests {
         assert!(parse("process where (a == 1").is_err());
         assert!(parse("sequence by x").is_err());
         assert!(parse("process where a in 1").is_err());
-        assert!(parse(&format!("any where {}a{}", "(".repeat(300), ")".repeat(300))).is_err());
+        assert!(parse(&format!(
+            "any where {}a{}",
+            "(".repeat(300),
+            ")".repeat(300)
+        ))
+        .is_err());
     }
 }

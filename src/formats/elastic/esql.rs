@@ -15,7 +15,8 @@ use crate::model::{Expr, Op};
 
 use super::lex::{lex, Cursor, Tok};
 use super::operand::{
-    as_condition, cidr, compare, contains, exact, function_filter, in_set, prefix, suffix, term, Lit, Shape, Value,
+    as_condition, cidr, compare, contains, exact, function_filter, in_set, prefix, suffix, term,
+    Lit, Shape, Value,
 };
 use super::query::{all_of, any_of, negate, Parsed, QueryError};
 use super::{kql, lucene};
@@ -43,8 +44,10 @@ fn split_commands(text: &str) -> Result<Vec<(usize, &str)>, QueryError> {
     let bytes = text.as_bytes();
     while i < bytes.len() {
         let rest = &text[i..];
-        if rest.starts_with("\"\"\"") {
-            let close = rest[3..].find("\"\"\"").ok_or_else(|| QueryError::new(i, "unterminated \"\"\" string"))?;
+        if let Some(body) = rest.strip_prefix("\"\"\"") {
+            let close = body
+                .find("\"\"\"")
+                .ok_or_else(|| QueryError::new(i, "unterminated \"\"\" string"))?;
             i += close + 6;
         } else if rest.starts_with('"') {
             let mut j = 1;
@@ -84,7 +87,9 @@ impl State {
     fn command(&mut self, offset: usize, command: &str) -> Result<(), QueryError> {
         let trimmed = command.trim_start();
         let body_offset = offset + (command.len() - trimmed.len());
-        let keyword_len = trimmed.find(|c: char| !c.is_ascii_alphanumeric() && c != '_').unwrap_or(trimmed.len());
+        let keyword_len = trimmed
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .unwrap_or(trimmed.len());
         let keyword = trimmed[..keyword_len].to_ascii_lowercase();
         let body = &trimmed[keyword_len..];
         let body_offset = body_offset + keyword_len;
@@ -105,7 +110,10 @@ impl State {
                 };
                 let value = parser.or_expr().map_err(|e| shift(e, body_offset))?;
                 if parser.c.pos < parser.c.tokens.len() {
-                    return Err(shift(parser.c.error("expected the end of WHERE"), body_offset));
+                    return Err(shift(
+                        parser.c.error("expected the end of WHERE"),
+                        body_offset,
+                    ));
                 }
                 if let Some(expr) = parser.cond(value) {
                     let expr = self.split_thresholds(expr, false);
@@ -123,7 +131,11 @@ impl State {
                 Ok(())
             }
             "inlinestats" | "inline" => {
-                let body = if keyword == "inline" { split_keyword(body, "stats").1 } else { body };
+                let body = if keyword == "inline" {
+                    split_keyword(body, "stats").1
+                } else {
+                    body
+                };
                 self.assigned(split_keyword(body, "by").0);
                 Ok(())
             }
@@ -139,14 +151,16 @@ impl State {
                     } else {
                         to
                     };
-                    self.computed.push(name.trim().trim_matches('`').to_string());
+                    self.computed
+                        .push(name.trim().trim_matches('`').to_string());
                 }
                 Ok(())
             }
-            "keep" | "drop" | "sort" | "limit" | "mv_expand" | "lookup" | "enrich" | "completion" | "sample"
-            | "change_point" | "fork" | "rerank" | "fuse" => Ok(()),
+            "keep" | "drop" | "sort" | "limit" | "mv_expand" | "lookup" | "enrich"
+            | "completion" | "sample" | "change_point" | "fork" | "rerank" | "fuse" => Ok(()),
             other => {
-                self.out.note(format!("ES|QL command not interpreted: {other}"));
+                self.out
+                    .note(format!("ES|QL command not interpreted: {other}"));
                 Ok(())
             }
         }
@@ -157,8 +171,16 @@ impl State {
         let tokens = match lex(body) {
             Ok(tokens) => tokens,
             Err(e) => {
-                let near: String = body.get(e.offset..).unwrap_or_default().chars().take(20).collect();
-                self.out.note(format!("computed fields unknown: {} near '{near}'", e.reason));
+                let near: String = body
+                    .get(e.offset..)
+                    .unwrap_or_default()
+                    .chars()
+                    .take(20)
+                    .collect();
+                self.out.note(format!(
+                    "computed fields unknown: {} near '{near}'",
+                    e.reason
+                ));
                 return;
             }
         };
@@ -194,7 +216,11 @@ impl State {
         for part in body.split("%{").skip(1) {
             let inner = part.split('}').next().unwrap_or_default();
             let name = inner.split(':').nth(1).unwrap_or(inner);
-            let name = name.trim_start_matches(['+', '?', '&']).split(':').next().unwrap_or_default();
+            let name = name
+                .trim_start_matches(['+', '?', '&'])
+                .split(':')
+                .next()
+                .unwrap_or_default();
             if !name.is_empty() {
                 self.computed.push(name.to_string());
             }
@@ -205,12 +231,26 @@ impl State {
     /// to the thresholds, leaving their text in the logic.
     fn split_thresholds(&mut self, expr: Expr, negated: bool) -> Option<Expr> {
         match expr {
-            Expr::And(items) => all_of(items.into_iter().filter_map(|e| self.split_thresholds(e, negated)).collect()),
-            Expr::Or(items) => any_of(items.into_iter().filter_map(|e| self.split_thresholds(e, negated)).collect()),
+            Expr::And(items) => all_of(
+                items
+                    .into_iter()
+                    .filter_map(|e| self.split_thresholds(e, negated))
+                    .collect(),
+            ),
+            Expr::Or(items) => any_of(
+                items
+                    .into_iter()
+                    .filter_map(|e| self.split_thresholds(e, negated))
+                    .collect(),
+            ),
             Expr::Not(inner) => self.split_thresholds(*inner, !negated).map(negate),
             Expr::Pred(p) if self.after_stats || self.computed.contains(&p.field) => {
                 let text = format!("{} {} {}", p.field, p.op, p.value);
-                let modifiers = if negated { vec!["not".to_string()] } else { Vec::new() };
+                let modifiers = if negated {
+                    vec!["not".to_string()]
+                } else {
+                    Vec::new()
+                };
                 self.out.add_threshold(p.with_modifiers(modifiers));
                 Some(Expr::Opaque(text))
             }
@@ -226,8 +266,14 @@ fn split_keyword<'t>(text: &'t str, keyword: &str) -> (&'t str, &'t str) {
     while let Some(found) = lower[from..].find(keyword) {
         let at = from + found;
         let end = at + keyword.len();
-        let before_ok = at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric() && lower.as_bytes()[at - 1] != b'_' && lower.as_bytes()[at - 1] != b'.';
-        let after_ok = end >= lower.len() || !lower.as_bytes()[end].is_ascii_alphanumeric() && lower.as_bytes()[end] != b'_' && lower.as_bytes()[end] != b'.';
+        let before_ok = at == 0
+            || !lower.as_bytes()[at - 1].is_ascii_alphanumeric()
+                && lower.as_bytes()[at - 1] != b'_'
+                && lower.as_bytes()[at - 1] != b'.';
+        let after_ok = end >= lower.len()
+            || !lower.as_bytes()[end].is_ascii_alphanumeric()
+                && lower.as_bytes()[end] != b'_'
+                && lower.as_bytes()[end] != b'.';
         if before_ok && after_ok {
             return (&text[..at], &text[end..]);
         }
@@ -242,8 +288,33 @@ fn shift(e: QueryError, by: usize) -> QueryError {
 
 /// Time units that turn a number into a time-span literal (`1 hour`).
 const TIME_UNITS: &[&str] = &[
-    "millisecond", "milliseconds", "ms", "second", "seconds", "sec", "s", "minute", "minutes", "min", "m", "hour",
-    "hours", "h", "day", "days", "d", "week", "weeks", "w", "month", "months", "mo", "year", "years", "yr", "y",
+    "millisecond",
+    "milliseconds",
+    "ms",
+    "second",
+    "seconds",
+    "sec",
+    "s",
+    "minute",
+    "minutes",
+    "min",
+    "m",
+    "hour",
+    "hours",
+    "h",
+    "day",
+    "days",
+    "d",
+    "week",
+    "weeks",
+    "w",
+    "month",
+    "months",
+    "mo",
+    "year",
+    "years",
+    "yr",
+    "y",
 ];
 
 /// The `WHERE` expression parser.
@@ -294,7 +365,9 @@ impl Where<'_, '_> {
         let start = self.c.offset();
         let lhs = self.sum()?;
         let negated = self.c.is_keyword("not")
-            && ["in", "like", "rlike"].iter().any(|w| self.c.keyword_at(1, w));
+            && ["in", "like", "rlike"]
+                .iter()
+                .any(|w| self.c.keyword_at(1, w));
         if negated {
             self.c.pos += 1;
         }
@@ -308,15 +381,26 @@ impl Where<'_, '_> {
             let items = self.list()?;
             let text = self.c.text((start, self.c.prev_end()));
             if matches!(lhs, Value::Lit(Lit::Bool(true))) {
-                let conditions = items.into_iter().filter_map(|item| self.cond(item)).collect();
+                let conditions = items
+                    .into_iter()
+                    .filter_map(|item| self.cond(item))
+                    .collect();
                 any_of(conditions)
             } else {
                 in_set(self.out, lhs, items, |_| Op::Eq, &text)
             }
         } else if self.c.is_keyword("like") || self.c.is_keyword("rlike") {
-            let op = if self.c.is_keyword("like") { Op::Wildcard } else { Op::RegexMatch };
+            let op = if self.c.is_keyword("like") {
+                Op::Wildcard
+            } else {
+                Op::RegexMatch
+            };
             self.c.pos += 1;
-            let items = if self.c.eat(&Tok::LParen) { self.list()? } else { vec![self.sum()?] };
+            let items = if self.c.eat(&Tok::LParen) {
+                self.list()?
+            } else {
+                vec![self.sum()?]
+            };
             let text = self.c.text((start, self.c.prev_end()));
             in_set(self.out, lhs, items, |_| op, &text)
         } else if self.c.eat_keyword("is") {
@@ -362,7 +446,11 @@ impl Where<'_, '_> {
         self.binary(&['*', '/', '%'], Self::unary)
     }
 
-    fn binary(&mut self, ops: &[char], next: fn(&mut Self) -> Result<Value, QueryError>) -> Result<Value, QueryError> {
+    fn binary(
+        &mut self,
+        ops: &[char],
+        next: fn(&mut Self) -> Result<Value, QueryError>,
+    ) -> Result<Value, QueryError> {
         let start = self.c.offset();
         let first = next(self)?;
         let mut computed = false;
@@ -371,7 +459,11 @@ impl Where<'_, '_> {
             next(self)?;
             computed = true;
         }
-        Ok(if computed { Value::Computed(self.c.text((start, self.c.prev_end()))) } else { first })
+        Ok(if computed {
+            Value::Computed(self.c.text((start, self.c.prev_end())))
+        } else {
+            first
+        })
     }
 
     fn unary(&mut self) -> Result<Value, QueryError> {
@@ -435,7 +527,9 @@ impl Where<'_, '_> {
                 let name = text.to_ascii_lowercase();
                 let text = self.c.text((start, self.c.prev_end()));
                 Ok(match (name.as_str(), args.as_slice()) {
-                    ("to_lower" | "to_upper" | "to_string", [Value::Field(f)]) => Value::Field(f.clone()),
+                    ("to_lower" | "to_upper" | "to_string", [Value::Field(f)]) => {
+                        Value::Field(f.clone())
+                    }
                     _ => Value::Call { name, args, text },
                 })
             }
@@ -455,7 +549,9 @@ impl Where<'_, '_> {
     /// `1 hour` is one literal.
     fn time_span(&mut self, number: String) -> String {
         match self.c.peek() {
-            Some(Tok::Name { text, .. }) if TIME_UNITS.contains(&text.to_ascii_lowercase().as_str()) => {
+            Some(Tok::Name { text, .. })
+                if TIME_UNITS.contains(&text.to_ascii_lowercase().as_str()) =>
+            {
                 let span = format!("{number} {text}");
                 self.c.pos += 1;
                 span
@@ -466,23 +562,35 @@ impl Where<'_, '_> {
 
     fn cond(&mut self, value: Value) -> Option<Expr> {
         let out = &mut *self.out;
-        as_condition(value, |name, args, text| match (name.as_str(), args.as_slice()) {
-            ("kql" | "qstr", [Value::Lit(Lit::Str(query))]) => embedded(out, &name, query, &text),
-            _ => function_filter(out, &name, args, &text, filter_shape),
+        as_condition(value, |name, args, text| {
+            match (name.as_str(), args.as_slice()) {
+                ("kql" | "qstr", [Value::Lit(Lit::Str(query))]) => {
+                    embedded(out, &name, query, &text)
+                }
+                _ => function_filter(out, &name, args, &text, filter_shape),
+            }
         })
     }
 }
 
 /// `KQL("...")` and `QSTR("...")`: the inner query in its own language.
 fn embedded(out: &mut Parsed, name: &str, query: &str, text: &str) -> Option<Expr> {
-    let parsed = if name == "kql" { kql::parse(query) } else { lucene::parse(query) };
+    let parsed = if name == "kql" {
+        kql::parse(query)
+    } else {
+        lucene::parse(query)
+    };
     match parsed {
         Ok(inner) => {
             out.notes.extend(inner.notes);
             inner.expr
         }
         Err(e) => {
-            out.note(format!("{} query not parsed: {} ({text})", name.to_ascii_uppercase(), e.reason));
+            out.note(format!(
+                "{} query not parsed: {} ({text})",
+                name.to_ascii_uppercase(),
+                e.reason
+            ));
             Some(Expr::Opaque(text.to_string()))
         }
     }
@@ -499,4 +607,97 @@ fn filter_shape(name: &str) -> Option<Shape> {
         "mv_contains" => exact,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DataSource, Predicate, Rule};
+
+    type Key = (String, Op, String);
+
+    fn run(text: &str) -> (Rule, Parsed) {
+        let mut parsed = parse(text).expect("valid ES|QL");
+        let mut rule = Rule::default();
+        if let Some(expr) = parsed.expr.take() {
+            rule.set_logic(expr);
+        }
+        (rule, parsed)
+    }
+
+    fn keys(list: &[Predicate]) -> Vec<Key> {
+        list.iter()
+            .map(|p| (p.field.clone(), p.op, p.value.clone()))
+            .collect()
+    }
+
+    fn k(f: &str, op: Op, v: &str) -> Key {
+        (f.into(), op, v.into())
+    }
+
+    #[test]
+    fn where_operators_sources_and_thresholds() {
+        let (r, parsed) = run(
+            r#"FROM logs-endpoint.events.process-*, winlogbeat-* METADATA _id
+| WHERE process.name == "cmd.exe" AND to_lower(process.args) LIKE "*/c*" AND user.name IN ("a", "b")
+    AND NOT host.name RLIKE "dev.*" AND file.hash IS NULL AND source.ip IS NOT NULL
+    AND starts_with(file.path, "C:\\") AND NOT cidr_match(destination.ip, "10.0.0.0/8")
+    AND process.pid != 4 AND @timestamp > NOW() - 1 hour AND KQL("""event.action:exec""")
+| EVAL Esql.len = length(process.command_line)
+| WHERE Esql.len > 100
+| STATS Esql.count = count(*) BY host.id
+| WHERE Esql.count >= 5 AND host.id != "x""#,
+        );
+        let indices: Vec<&DataSource> = parsed.sources.iter().collect();
+        assert_eq!(indices.len(), 2);
+        assert_eq!(indices[0].value, "logs-endpoint.events.process-*");
+        assert_eq!(
+            keys(&r.predicates),
+            vec![
+                k("process.name", Op::Eq, "cmd.exe"),
+                k("process.args", Op::Wildcard, "*/c*"),
+                k("user.name", Op::Eq, "a"),
+                k("user.name", Op::Eq, "b"),
+                k("file.hash", Op::Exists, "false"),
+                k("source.ip", Op::Exists, "true"),
+                k("file.path", Op::Wildcard, "C:\\*"),
+                k("@timestamp", Op::Gt, "NOW() - 1 hour"),
+                k("event.action", Op::Match, "exec"),
+            ]
+        );
+        assert_eq!(
+            keys(&r.exclusions),
+            vec![
+                k("host.name", Op::RegexMatch, "dev.*"),
+                k("destination.ip", Op::Cidr, "10.0.0.0/8"),
+                k("process.pid", Op::Eq, "4"),
+            ]
+        );
+        assert_eq!(
+            keys(&parsed.thresholds),
+            vec![
+                k("Esql.len", Op::Gt, "100"),
+                k("Esql.count", Op::Gte, "5"),
+                k("host.id", Op::Eq, "x"),
+            ]
+        );
+    }
+
+    #[test]
+    fn true_in_conditions_is_a_disjunction() {
+        let (r, _) = run(r#"from x | where true in (starts_with(a, "p"), ends_with(b, "s"))"#);
+        assert_eq!(
+            keys(&r.predicates),
+            vec![k("a", Op::Wildcard, "p*"), k("b", Op::Wildcard, "*s")]
+        );
+    }
+
+    #[test]
+    fn pipes_inside_strings_do_not_split_and_errors_are_positioned() {
+        let (r, _) = run(r#"from x | where a == "p|q" // c | d"#);
+        assert_eq!(keys(&r.predicates), vec![k("a", Op::Eq, "p|q")]);
+        let err = parse("from x\n| where (a == 1").expect_err("unbalanced");
+        assert_eq!(err.offset, 22);
+        assert!(parse("from x | where a is 3").is_err());
+    }
 }

@@ -26,7 +26,10 @@ pub fn parse(text: &str) -> Result<Parsed, QueryError> {
     } else {
         let e = parser.or_expr("")?;
         if let Some(tok) = parser.tokens.get(parser.pos) {
-            return Err(QueryError::new(tok.offset, format!("unexpected {}", tok.kind.describe())));
+            return Err(QueryError::new(
+                tok.offset,
+                format!("unexpected {}", tok.kind.describe()),
+            ));
         }
         e
     };
@@ -50,7 +53,10 @@ enum Kind {
     /// A double-quoted phrase, escapes resolved.
     Phrase(String),
     /// An unquoted word, escapes resolved; `glob` when it has an unescaped `*`.
-    Word { text: String, glob: bool },
+    Word {
+        text: String,
+        glob: bool,
+    },
 }
 
 impl Kind {
@@ -377,7 +383,11 @@ impl Parser {
                 let mut text = text;
                 let mut glob = glob;
                 while let Some(Token {
-                    kind: Kind::Word { text: more, glob: more_glob },
+                    kind:
+                        Kind::Word {
+                            text: more,
+                            glob: more_glob,
+                        },
                     spaced: true,
                     ..
                 }) = self.tokens.get(self.pos)
@@ -443,7 +453,10 @@ mod tests {
                 k("f", Op::Exists, "true"),
             ]
         );
-        assert_eq!(keys(&r.exclusions), vec![k("c", Op::Match, "d"), k("c", Op::Match, "e")]);
+        assert_eq!(
+            keys(&r.exclusions),
+            vec![k("c", Op::Match, "d"), k("c", Op::Match, "e")]
+        );
     }
 
     #[test]
@@ -463,19 +476,26 @@ mod tests {
         );
         assert_eq!(
             keys(&r.exclusions),
-            vec![k("n.v", Op::Lt, "3"), k("x", Op::Wildcard, "*ssm"), k("x", Op::Match, "z")]
+            vec![
+                k("n.v", Op::Lt, "3"),
+                k("x", Op::Wildcard, "*ssm"),
+                k("x", Op::Match, "z")
+            ]
         );
     }
 
     #[test]
     fn quoted_escapes_keep_unknown_backslashes() {
         let r = rule(r#"p:"C:\Windows\\a\"b""#);
-        assert_eq!(keys(&r.predicates), vec![k("p", Op::Match, "C:\\Windows\\a\"b")]);
+        assert_eq!(
+            keys(&r.predicates),
+            vec![k("p", Op::Match, "C:\\Windows\\a\"b")]
+        );
     }
 
     #[test]
     fn errors_are_positions_not_panics() {
-        let err = parse("a:(b or").err().expect("unbalanced");
+        let err = parse("a:(b or").expect_err("unbalanced");
         assert_eq!(err.offset, 7);
         assert!(parse("a:\"open").is_err());
         assert!(parse(&"(".repeat(500)).is_err());

@@ -9,7 +9,10 @@ use super::query::{QueryError, MAX_DEPTH};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok {
     /// A name or dotted field path; `insensitive` when followed by `~`.
-    Name { text: String, insensitive: bool },
+    Name {
+        text: String,
+        insensitive: bool,
+    },
     /// An optional field path (`?process.name`).
     Optional(String),
     Str(String),
@@ -183,7 +186,9 @@ impl<'a> Cursor<'a> {
     }
 
     pub fn offset(&self) -> usize {
-        self.tokens.get(self.pos).map_or(self.src.len(), |t| t.start)
+        self.tokens
+            .get(self.pos)
+            .map_or(self.src.len(), |t| t.start)
     }
 
     pub fn prev_end(&self) -> usize {
@@ -240,9 +245,13 @@ impl<'a> Cursor<'a> {
     }
 
     pub fn text(&self, span: (usize, usize)) -> String {
-        self.src.get(span.0..span.1).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+        self.src
+            .get(span.0..span.1)
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
-
 }
 
 fn single(i: &mut usize, tok: Tok) -> Tok {
@@ -276,7 +285,11 @@ fn name(src: &str, i: &mut usize) -> String {
             _ => break,
         }
         match bytes.get(*i) {
-            Some(b'.') if bytes.get(*i + 1).is_some_and(|&c| c == b'_' || c == b'`' || c == b'@' || c.is_ascii_alphanumeric()) => {
+            Some(b'.')
+                if bytes.get(*i + 1).is_some_and(|&c| {
+                    c == b'_' || c == b'`' || c == b'@' || c.is_ascii_alphanumeric()
+                }) =>
+            {
                 out.push('.');
                 *i += 1;
             }
@@ -335,7 +348,10 @@ fn quoted(src: &str, i: &mut usize, quote: u8) -> Result<String, QueryError> {
                     'u' if src[start + 2 + off..].starts_with("u{") => {
                         let body = &src[start + 3 + off..];
                         let close = body.find('}').unwrap_or(0);
-                        match u32::from_str_radix(&body[1..close.max(1)], 16).ok().and_then(char::from_u32) {
+                        match u32::from_str_radix(&body[1..close.max(1)], 16)
+                            .ok()
+                            .and_then(char::from_u32)
+                        {
                             Some(ch) => {
                                 out.push(ch);
                                 for _ in 0..=close {
@@ -388,7 +404,11 @@ fn triple_quoted(src: &str, i: &mut usize) -> Result<String, QueryError> {
     let close = body
         .find("\"\"\"")
         .ok_or_else(|| QueryError::new(start, "unterminated \"\"\" string"))?;
-    let extra = body[close + 3..].bytes().take(2).take_while(|&b| b == b'"').count();
+    let extra = body[close + 3..]
+        .bytes()
+        .take(2)
+        .take_while(|&b| b == b'"')
+        .count();
     let value = &body[..close + extra];
     *i = start + 3 + close + extra + 3;
     Ok(value.to_string())
@@ -399,7 +419,11 @@ mod tests {
     use super::*;
 
     fn toks(src: &str) -> Vec<Tok> {
-        lex(src).expect("lexes").into_iter().map(|t| t.tok).collect()
+        lex(src)
+            .expect("lexes")
+            .into_iter()
+            .map(|t| t.tok)
+            .collect()
     }
 
     #[test]
@@ -423,17 +447,32 @@ mod tests {
             toks("?process.args[0] like~ x.`a b` [file"),
             vec![
                 Tok::Optional("process.args[0]".into()),
-                Tok::Name { text: "like".into(), insensitive: true },
-                Tok::Name { text: "x.a b".into(), insensitive: false },
+                Tok::Name {
+                    text: "like".into(),
+                    insensitive: true
+                },
+                Tok::Name {
+                    text: "x.a b".into(),
+                    insensitive: false
+                },
                 Tok::LBracket,
-                Tok::Name { text: "file".into(), insensitive: false },
+                Tok::Name {
+                    text: "file".into(),
+                    insensitive: false
+                },
             ]
         );
     }
 
     #[test]
     fn comments_are_skipped_and_bad_input_is_an_error() {
-        assert_eq!(toks("a /* x */ // y\n"), vec![Tok::Name { text: "a".into(), insensitive: false }]);
+        assert_eq!(
+            toks("a /* x */ // y\n"),
+            vec![Tok::Name {
+                text: "a".into(),
+                insensitive: false
+            }]
+        );
         assert!(lex("\"open").is_err());
         assert!(lex("a # b").is_err());
     }

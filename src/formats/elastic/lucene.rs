@@ -15,12 +15,20 @@ use super::query::{all_of, any_of, negate, pred, Parsed, QueryError, MAX_DEPTH};
 /// Parses a Lucene query_string query.
 pub fn parse(text: &str) -> Result<Parsed, QueryError> {
     let tokens = lex(text)?;
-    let mut p = Parser { tokens, pos: 0, depth: 0, end: text.len() };
+    let mut p = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+        end: text.len(),
+    };
     let expr = p.or_expr("")?;
     if let Some(t) = p.tokens.get(p.pos) {
         return Err(QueryError::new(t.offset, "unexpected ')'"));
     }
-    Ok(Parsed { expr, ..Parsed::default() })
+    Ok(Parsed {
+        expr,
+        ..Parsed::default()
+    })
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,7 +45,10 @@ enum Kind {
     Regex(String),
     /// `[a TO b]` / `{a TO b}` as (lower op, lower, upper op, upper).
     Range(Op, String, Op, String),
-    Term { text: String, glob: bool },
+    Term {
+        text: String,
+        glob: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -77,7 +88,11 @@ fn lex(text: &str) -> Result<Vec<Token>, QueryError> {
             }
             '&' | '|' if chars.get(i + 1).map(|x| x.1) == Some(c) => {
                 i += 2;
-                if c == '&' { Kind::And } else { Kind::Or }
+                if c == '&' {
+                    Kind::And
+                } else {
+                    Kind::Or
+                }
             }
             '"' | '/' => {
                 let mut value = String::new();
@@ -102,12 +117,18 @@ fn lex(text: &str) -> Result<Vec<Token>, QueryError> {
                     }
                     value.push(n);
                 }
-                if c == '"' { Kind::Phrase(value) } else { Kind::Regex(value) }
+                if c == '"' {
+                    Kind::Phrase(value)
+                } else {
+                    Kind::Regex(value)
+                }
             }
             '[' | '{' => {
                 let close = if c == '[' { ']' } else { '}' };
                 let rest: String = chars[i + 1..].iter().map(|x| x.1).collect();
-                let end = rest.find([']', '}']).ok_or_else(|| QueryError::new(offset, "unterminated range"))?;
+                let end = rest
+                    .find([']', '}'])
+                    .ok_or_else(|| QueryError::new(offset, "unterminated range"))?;
                 let inner = &rest[..end];
                 let closer = rest[end..].chars().next().unwrap_or(close);
                 let (low, high) = inner
@@ -215,7 +236,10 @@ impl Parser {
 
     fn clause(&mut self, field: &str) -> Result<Option<Expr>, QueryError> {
         let Some(token) = self.tokens.get(self.pos).cloned() else {
-            return Err(QueryError::new(self.end, "expected a term, found end of query"));
+            return Err(QueryError::new(
+                self.end,
+                "expected a term, found end of query",
+            ));
         };
         self.pos += 1;
         match token.kind {
@@ -254,7 +278,10 @@ impl Parser {
                 }
                 Ok(all_of(ends))
             }
-            _ => Err(QueryError::new(token.offset, "expected a term, a phrase or '('")),
+            _ => Err(QueryError::new(
+                token.offset,
+                "expected a term, a phrase or '('",
+            )),
         }
     }
 }

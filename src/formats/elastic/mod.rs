@@ -8,8 +8,8 @@
 mod document;
 mod eql;
 mod esql;
-mod lex;
 mod kql;
+mod lex;
 mod lucene;
 mod operand;
 mod query;
@@ -36,7 +36,8 @@ fn apply_query(rule: &mut Rule, query: &QueryText) {
         "esql" => esql::parse(&query.text),
         "lucene" => lucene::parse(&query.text),
         other => {
-            rule.notes.push(format!("query language '{other}' is not parsed"));
+            rule.notes
+                .push(format!("query language '{other}' is not parsed"));
             return;
         }
     };

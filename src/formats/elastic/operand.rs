@@ -83,8 +83,15 @@ pub fn compare(out: &mut Parsed, lhs: Value, op: &str, rhs: Value, text: &str) -
         _ => {
             match (operand_text(&lhs), operand_text(&rhs)) {
                 (Some(left), Some(right)) => {
-                    let modifiers = if negated { vec!["not".to_string()] } else { Vec::new() };
-                    out.add_threshold(Predicate::new(left, range.unwrap_or(Op::Eq), right).with_modifiers(modifiers));
+                    let modifiers = if negated {
+                        vec!["not".to_string()]
+                    } else {
+                        Vec::new()
+                    };
+                    out.add_threshold(
+                        Predicate::new(left, range.unwrap_or(Op::Eq), right)
+                            .with_modifiers(modifiers),
+                    );
                 }
                 _ => out.note(format!("comparison not interpreted: {text}")),
             }
@@ -96,7 +103,13 @@ pub fn compare(out: &mut Parsed, lhs: Value, op: &str, rhs: Value, text: &str) -
 
 /// One predicate per list item (`field in (...)`, `field : (...)`); a
 /// computed left side gives one threshold per literal instead.
-pub fn in_set(out: &mut Parsed, lhs: Value, items: Vec<Value>, op: impl Fn(&str) -> Op, text: &str) -> Option<Expr> {
+pub fn in_set(
+    out: &mut Parsed,
+    lhs: Value,
+    items: Vec<Value>,
+    op: impl Fn(&str) -> Op,
+    text: &str,
+) -> Option<Expr> {
     let field = match lhs {
         Value::Field(field) => field,
         other => {
@@ -159,7 +172,10 @@ pub fn function_filter(
 
 /// Turns a value used as a boolean into a condition; calls go through
 /// `call`, the language's filter-function handler.
-pub fn as_condition(value: Value, call: impl FnOnce(String, Vec<Value>, String) -> Option<Expr>) -> Option<Expr> {
+pub fn as_condition(
+    value: Value,
+    call: impl FnOnce(String, Vec<Value>, String) -> Option<Expr>,
+) -> Option<Expr> {
     match value {
         Value::Cond(expr) => expr,
         Value::Lit(Lit::Bool(true)) => None,
