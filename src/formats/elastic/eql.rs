@@ -24,9 +24,9 @@ use crate::model::{Expr, Op, Predicate};
 use super::lex::{lex, Cursor, Tok};
 use super::operand::{
     as_condition, cidr, compare, contains, function_filter, glob, in_set, prefix, regex, suffix,
-    Lit, Shape, Value,
+    Layers, Lit, Shape, Value,
 };
-use super::query::{all_of, any_of, match_or_wildcard, negate, Parsed, QueryError};
+use super::query::{all_of, match_or_wildcard, negate, Parsed, QueryError};
 
 /// Parses an EQL query.
 pub fn parse(text: &str) -> Result<Parsed, QueryError> {
@@ -200,89 +200,6 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn or_expr(&mut self) -> Result<Value, QueryError> {
-        let first = self.and_expr()?;
-        if !self.c.is_word("or") {
-            return Ok(first);
-        }
-        let mut items = vec![self.cond(first)];
-        while self.c.eat_word("or") {
-            let next = self.and_expr()?;
-            items.push(self.cond(next));
-        }
-        Ok(Value::Cond(any_of(items.into_iter().flatten().collect())))
-    }
-
-    fn and_expr(&mut self) -> Result<Value, QueryError> {
-        let first = self.not_expr()?;
-        if !self.c.is_word("and") {
-            return Ok(first);
-        }
-        let mut items = vec![self.cond(first)];
-        while self.c.eat_word("and") {
-            let next = self.not_expr()?;
-            items.push(self.cond(next));
-        }
-        Ok(Value::Cond(all_of(items.into_iter().flatten().collect())))
-    }
-
-    fn not_expr(&mut self) -> Result<Value, QueryError> {
-        if self.c.eat_word("not") {
-            self.c.enter()?;
-            let inner = self.not_expr()?;
-            self.c.depth -= 1;
-            return Ok(Value::Cond(self.cond(inner).map(negate)));
-        }
-        self.comparison()
-    }
-
-    /// `sum [op sum | [not] in (...) | :/like/regex values]`.
-    fn comparison(&mut self) -> Result<Value, QueryError> {
-        let start = self.c.offset();
-        let lhs = self.sum()?;
-        let negated_in = self.c.is_word("not")
-            && matches!(self.c.peek_at(1), Some(Tok::Name { text, .. }) if text == "in");
-        if negated_in {
-            self.c.pos += 1;
-        }
-        match self.c.peek().cloned() {
-            Some(Tok::Cmp(op)) => {
-                self.c.pos += 1;
-                let rhs = self.sum()?;
-                let text = self.c.text((start, self.c.prev_end()));
-                Ok(Value::Cond(compare(&mut self.out, lhs, op, rhs, &text)))
-            }
-            Some(Tok::Name { text, insensitive }) if text == "in" => {
-                self.c.pos += 1;
-                self.c.expect(Tok::LParen, "'(' after in")?;
-                let items = self.list()?;
-                let text = self.c.text((start, self.c.prev_end()));
-                let op = if insensitive { Op::Match } else { Op::Eq };
-                let expr = in_set(&mut self.out, lhs, items, |_| op, &text);
-                Ok(Value::Cond(if negated_in {
-                    expr.map(negate)
-                } else {
-                    expr
-                }))
-            }
-            Some(Tok::Colon) => {
-                self.c.pos += 1;
-                self.string_predicate(lhs, StrOp::Colon, start)
-            }
-            Some(Tok::Name { text, .. }) if text == "like" || text == "regex" => {
-                self.c.pos += 1;
-                let op = if text == "like" {
-                    StrOp::Like
-                } else {
-                    StrOp::Regex
-                };
-                self.string_predicate(lhs, op, start)
-            }
-            _ if negated_in => Err(self.c.error("expected 'in' after 'not'")),
-            _ => Ok(lhs),
-        }
-    }
-
     fn string_predicate(
         &mut self,
         lhs: Value,
@@ -301,21 +218,6 @@ impl<'a> Parser<'a> {
             StrOp::Regex => Op::RegexMatch,
         };
         Ok(Value::Cond(in_set(&mut self.out, lhs, items, to_op, &text)))
-    }
-
-    /// Comma-separated expressions up to `)`.
-    fn list(&mut self) -> Result<Vec<Value>, QueryError> {
-        self.c.enter()?;
-        let mut items = Vec::new();
-        while self.c.peek() != Some(&Tok::RParen) {
-            items.push(self.or_expr()?);
-            if !self.c.eat(&Tok::Comma) {
-                break;
-            }
-        }
-        self.c.expect(Tok::RParen, "')' closing the list")?;
-        self.c.depth -= 1;
-        Ok(items)
     }
 
     fn sum(&mut self) -> Result<Value, QueryError> {
@@ -404,6 +306,59 @@ impl<'a> Parser<'a> {
             }
         }
     }
+}
+
+impl<'a> Layers<'a> for Parser<'a> {
+    fn cursor(&mut self) -> &mut Cursor<'a> {
+        &mut self.c
+    }
+
+    /// `sum [op sum | [not] in (...) | :/like/regex values]`.
+    fn comparison(&mut self) -> Result<Value, QueryError> {
+        let start = self.c.offset();
+        let lhs = self.sum()?;
+        let negated_in = self.c.is_word("not")
+            && matches!(self.c.peek_at(1), Some(Tok::Name { text, .. }) if text == "in");
+        if negated_in {
+            self.c.pos += 1;
+        }
+        match self.c.peek().cloned() {
+            Some(Tok::Cmp(op)) => {
+                self.c.pos += 1;
+                let rhs = self.sum()?;
+                let text = self.c.text((start, self.c.prev_end()));
+                Ok(Value::Cond(compare(&mut self.out, lhs, op, rhs, &text)))
+            }
+            Some(Tok::Name { text, insensitive }) if text == "in" => {
+                self.c.pos += 1;
+                self.c.expect(Tok::LParen, "'(' after in")?;
+                let items = self.list()?;
+                let text = self.c.text((start, self.c.prev_end()));
+                let op = if insensitive { Op::Match } else { Op::Eq };
+                let expr = in_set(&mut self.out, lhs, items, |_| op, &text);
+                Ok(Value::Cond(if negated_in {
+                    expr.map(negate)
+                } else {
+                    expr
+                }))
+            }
+            Some(Tok::Colon) => {
+                self.c.pos += 1;
+                self.string_predicate(lhs, StrOp::Colon, start)
+            }
+            Some(Tok::Name { text, .. }) if text == "like" || text == "regex" => {
+                self.c.pos += 1;
+                let op = if text == "like" {
+                    StrOp::Like
+                } else {
+                    StrOp::Regex
+                };
+                self.string_predicate(lhs, op, start)
+            }
+            _ if negated_in => Err(self.c.error("expected 'in' after 'not'")),
+            _ => Ok(lhs),
+        }
+    }
 
     /// Turns a value used as a boolean into a condition.
     fn cond(&mut self, value: Value) -> Option<Expr> {
@@ -430,27 +385,11 @@ fn filter_shape(name: &str) -> Option<Shape> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formats::elastic::query::testing::{k, keys, logic};
     use crate::model::{DataSource, Rule};
 
-    type Key = (String, Op, String);
-
     fn run(text: &str) -> (Rule, Parsed) {
-        let mut parsed = parse(text).expect("valid EQL");
-        let mut rule = Rule::default();
-        if let Some(expr) = parsed.expr.take() {
-            rule.set_logic(expr);
-        }
-        (rule, parsed)
-    }
-
-    fn keys(list: &[Predicate]) -> Vec<Key> {
-        list.iter()
-            .map(|p| (p.field.clone(), p.op, p.value.clone()))
-            .collect()
-    }
-
-    fn k(f: &str, op: Op, v: &str) -> Key {
-        (f.into(), op, v.into())
+        logic(parse(text).expect("valid EQL"))
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::model::{Expr, Op};
 use super::lex::{lex, Cursor, Tok};
 use super::operand::{
     as_condition, cidr, compare, contains, exact, function_filter, in_set, prefix, suffix, term,
-    Lit, Shape, Value,
+    Layers, Lit, Shape, Value,
 };
 use super::query::{all_of, any_of, negate, Parsed, QueryError};
 use super::{kql, lucene};
@@ -324,120 +324,6 @@ struct Where<'a, 'o> {
 }
 
 impl Where<'_, '_> {
-    fn or_expr(&mut self) -> Result<Value, QueryError> {
-        let first = self.and_expr()?;
-        if !self.c.is_keyword("or") {
-            return Ok(first);
-        }
-        let mut items = vec![self.cond(first)];
-        while self.c.eat_keyword("or") {
-            let next = self.and_expr()?;
-            items.push(self.cond(next));
-        }
-        Ok(Value::Cond(any_of(items.into_iter().flatten().collect())))
-    }
-
-    fn and_expr(&mut self) -> Result<Value, QueryError> {
-        let first = self.not_expr()?;
-        if !self.c.is_keyword("and") {
-            return Ok(first);
-        }
-        let mut items = vec![self.cond(first)];
-        while self.c.eat_keyword("and") {
-            let next = self.not_expr()?;
-            items.push(self.cond(next));
-        }
-        Ok(Value::Cond(all_of(items.into_iter().flatten().collect())))
-    }
-
-    fn not_expr(&mut self) -> Result<Value, QueryError> {
-        if self.c.eat_keyword("not") {
-            self.c.enter()?;
-            let inner = self.not_expr()?;
-            self.c.depth -= 1;
-            return Ok(Value::Cond(self.cond(inner).map(negate)));
-        }
-        self.predicate()
-    }
-
-    /// `value [op value | [NOT] IN (...) | [NOT] LIKE/RLIKE ... | IS [NOT] NULL | : value]`.
-    fn predicate(&mut self) -> Result<Value, QueryError> {
-        let start = self.c.offset();
-        let lhs = self.sum()?;
-        let negated = self.c.is_keyword("not")
-            && ["in", "like", "rlike"]
-                .iter()
-                .any(|w| self.c.keyword_at(1, w));
-        if negated {
-            self.c.pos += 1;
-        }
-        let expr = if let Some(Tok::Cmp(op)) = self.c.peek().cloned() {
-            self.c.pos += 1;
-            let rhs = self.sum()?;
-            let text = self.c.text((start, self.c.prev_end()));
-            compare(self.out, lhs, op, rhs, &text)
-        } else if self.c.eat_keyword("in") {
-            self.c.expect(Tok::LParen, "'(' after IN")?;
-            let items = self.list()?;
-            let text = self.c.text((start, self.c.prev_end()));
-            if matches!(lhs, Value::Lit(Lit::Bool(true))) {
-                let conditions = items
-                    .into_iter()
-                    .filter_map(|item| self.cond(item))
-                    .collect();
-                any_of(conditions)
-            } else {
-                in_set(self.out, lhs, items, |_| Op::Eq, &text)
-            }
-        } else if self.c.is_keyword("like") || self.c.is_keyword("rlike") {
-            let op = if self.c.is_keyword("like") {
-                Op::Wildcard
-            } else {
-                Op::RegexMatch
-            };
-            self.c.pos += 1;
-            let items = if self.c.eat(&Tok::LParen) {
-                self.list()?
-            } else {
-                vec![self.sum()?]
-            };
-            let text = self.c.text((start, self.c.prev_end()));
-            in_set(self.out, lhs, items, |_| op, &text)
-        } else if self.c.eat_keyword("is") {
-            let not = self.c.eat_keyword("not");
-            if !self.c.eat_keyword("null") {
-                return Err(self.c.error("expected NULL after IS"));
-            }
-            let text = self.c.text((start, self.c.prev_end()));
-            let op = if not { "!=" } else { "==" };
-            compare(self.out, lhs, op, Value::Lit(Lit::Null), &text)
-        } else if self.c.peek() == Some(&Tok::Colon) {
-            self.c.pos += 1;
-            let rhs = self.sum()?;
-            let text = self.c.text((start, self.c.prev_end()));
-            in_set(self.out, lhs, vec![rhs], |_| Op::Match, &text)
-        } else if negated {
-            return Err(self.c.error("expected IN, LIKE or RLIKE after NOT"));
-        } else {
-            return Ok(lhs);
-        };
-        Ok(Value::Cond(if negated { expr.map(negate) } else { expr }))
-    }
-
-    fn list(&mut self) -> Result<Vec<Value>, QueryError> {
-        self.c.enter()?;
-        let mut items = Vec::new();
-        while self.c.peek() != Some(&Tok::RParen) {
-            items.push(self.or_expr()?);
-            if !self.c.eat(&Tok::Comma) {
-                break;
-            }
-        }
-        self.c.expect(Tok::RParen, "')' closing the list")?;
-        self.c.depth -= 1;
-        Ok(items)
-    }
-
     fn sum(&mut self) -> Result<Value, QueryError> {
         self.binary(&['+', '-'], Self::product)
     }
@@ -559,6 +445,76 @@ impl Where<'_, '_> {
             _ => number,
         }
     }
+}
+
+impl<'a> Layers<'a> for Where<'a, '_> {
+    fn cursor(&mut self) -> &mut Cursor<'a> {
+        &mut self.c
+    }
+
+    /// `value [op value | [NOT] IN (...) | [NOT] LIKE/RLIKE ... | IS [NOT] NULL | : value]`.
+    fn comparison(&mut self) -> Result<Value, QueryError> {
+        let start = self.c.offset();
+        let lhs = self.sum()?;
+        let negated = self.c.is_keyword("not")
+            && ["in", "like", "rlike"]
+                .iter()
+                .any(|w| self.c.keyword_at(1, w));
+        if negated {
+            self.c.pos += 1;
+        }
+        let expr = if let Some(Tok::Cmp(op)) = self.c.peek().cloned() {
+            self.c.pos += 1;
+            let rhs = self.sum()?;
+            let text = self.c.text((start, self.c.prev_end()));
+            compare(self.out, lhs, op, rhs, &text)
+        } else if self.c.eat_keyword("in") {
+            self.c.expect(Tok::LParen, "'(' after IN")?;
+            let items = self.list()?;
+            let text = self.c.text((start, self.c.prev_end()));
+            if matches!(lhs, Value::Lit(Lit::Bool(true))) {
+                let conditions = items
+                    .into_iter()
+                    .filter_map(|item| self.cond(item))
+                    .collect();
+                any_of(conditions)
+            } else {
+                in_set(self.out, lhs, items, |_| Op::Eq, &text)
+            }
+        } else if self.c.is_keyword("like") || self.c.is_keyword("rlike") {
+            let op = if self.c.is_keyword("like") {
+                Op::Wildcard
+            } else {
+                Op::RegexMatch
+            };
+            self.c.pos += 1;
+            let items = if self.c.eat(&Tok::LParen) {
+                self.list()?
+            } else {
+                vec![self.sum()?]
+            };
+            let text = self.c.text((start, self.c.prev_end()));
+            in_set(self.out, lhs, items, |_| op, &text)
+        } else if self.c.eat_keyword("is") {
+            let not = self.c.eat_keyword("not");
+            if !self.c.eat_keyword("null") {
+                return Err(self.c.error("expected NULL after IS"));
+            }
+            let text = self.c.text((start, self.c.prev_end()));
+            let op = if not { "!=" } else { "==" };
+            compare(self.out, lhs, op, Value::Lit(Lit::Null), &text)
+        } else if self.c.peek() == Some(&Tok::Colon) {
+            self.c.pos += 1;
+            let rhs = self.sum()?;
+            let text = self.c.text((start, self.c.prev_end()));
+            in_set(self.out, lhs, vec![rhs], |_| Op::Match, &text)
+        } else if negated {
+            return Err(self.c.error("expected IN, LIKE or RLIKE after NOT"));
+        } else {
+            return Ok(lhs);
+        };
+        Ok(Value::Cond(if negated { expr.map(negate) } else { expr }))
+    }
 
     fn cond(&mut self, value: Value) -> Option<Expr> {
         let out = &mut *self.out;
@@ -612,27 +568,11 @@ fn filter_shape(name: &str) -> Option<Shape> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DataSource, Predicate, Rule};
-
-    type Key = (String, Op, String);
+    use crate::formats::elastic::query::testing::{k, keys, logic};
+    use crate::model::{DataSource, Rule};
 
     fn run(text: &str) -> (Rule, Parsed) {
-        let mut parsed = parse(text).expect("valid ES|QL");
-        let mut rule = Rule::default();
-        if let Some(expr) = parsed.expr.take() {
-            rule.set_logic(expr);
-        }
-        (rule, parsed)
-    }
-
-    fn keys(list: &[Predicate]) -> Vec<Key> {
-        list.iter()
-            .map(|p| (p.field.clone(), p.op, p.value.clone()))
-            .collect()
-    }
-
-    fn k(f: &str, op: Op, v: &str) -> Key {
-        (f.into(), op, v.into())
+        logic(parse(text).expect("valid ES|QL"))
     }
 
     #[test]

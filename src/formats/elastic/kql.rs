@@ -417,25 +417,11 @@ impl Parser {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formats::elastic::query::testing::{k, keys, logic};
     use crate::model::Rule;
 
     fn rule(text: &str) -> Rule {
-        let parsed = parse(text).expect("valid KQL");
-        let mut rule = Rule::default();
-        if let Some(expr) = parsed.expr {
-            rule.set_logic(expr);
-        }
-        rule
-    }
-
-    fn keys(list: &[crate::model::Predicate]) -> Vec<(String, Op, String)> {
-        list.iter()
-            .map(|p| (p.field.clone(), p.op, p.value.clone()))
-            .collect()
-    }
-
-    fn k(f: &str, op: Op, v: &str) -> (String, Op, String) {
-        (f.into(), op, v.into())
+        logic(parse(text).expect("valid KQL")).0
     }
 
     #[test]

@@ -289,7 +289,7 @@ impl Parser {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Rule;
+    use crate::formats::elastic::query::testing::{k, keys, logic};
 
     #[test]
     fn the_corpus_rule_shape() {
@@ -297,16 +297,9 @@ mod tests {
             "event.category:process AND event.type:(start or process_started) AND process.args:(g+s OR /2[0-9]{3}/) AND NOT user.name:root AND size:[10 TO *} AND -x:\"a b\" AND y:*",
         )
         .expect("valid Lucene");
-        let mut rule = Rule::default();
-        rule.set_logic(parsed.expr.expect("has filters"));
-        let keys: Vec<(String, Op, String)> = rule
-            .predicates
-            .iter()
-            .map(|p| (p.field.clone(), p.op, p.value.clone()))
-            .collect();
-        let k = |f: &str, op, v: &str| (f.to_string(), op, v.to_string());
+        let (rule, _) = logic(parsed);
         assert_eq!(
-            keys,
+            keys(&rule.predicates),
             vec![
                 k("event.category", Op::Match, "process"),
                 k("event.type", Op::Match, "start"),

@@ -4,7 +4,8 @@
 
 use crate::model::{Expr, Op, Predicate};
 
-use super::query::{any_of, negate, pred, Parsed};
+use super::lex::{Cursor, Tok};
+use super::query::{all_of, any_of, negate, pred, Parsed, QueryError};
 
 /// A value-level parse result: an operand or an already-lowered condition.
 #[derive(Debug, Clone)]
@@ -50,6 +51,74 @@ impl Value {
             Value::Call { text, .. } | Value::Computed(text) => Some(text),
             _ => None,
         }
+    }
+}
+
+/// The layers EQL and ES|QL share: `or` < `and` < `not` < the language's
+/// own comparison, plus parenthesised comma-separated lists.
+pub trait Layers<'a>: Sized {
+    /// The parser's token cursor.
+    fn cursor(&mut self) -> &mut Cursor<'a>;
+
+    /// The level under `not`: a comparison or a bare operand.
+    fn comparison(&mut self) -> Result<Value, QueryError>;
+
+    /// Turns a value used as a boolean into a condition.
+    fn cond(&mut self, value: Value) -> Option<Expr>;
+
+    /// `and_expr (or and_expr)*`.
+    fn or_expr(&mut self) -> Result<Value, QueryError> {
+        self.chain("or", Self::and_expr, any_of)
+    }
+
+    /// `not_expr (and not_expr)*`.
+    fn and_expr(&mut self) -> Result<Value, QueryError> {
+        self.chain("and", Self::not_expr, all_of)
+    }
+
+    /// Operands joined by one keyword; a single operand stays as it is.
+    fn chain(
+        &mut self,
+        word: &str,
+        next: fn(&mut Self) -> Result<Value, QueryError>,
+        join: fn(Vec<Expr>) -> Option<Expr>,
+    ) -> Result<Value, QueryError> {
+        let first = next(self)?;
+        if !self.cursor().is_keyword(word) {
+            return Ok(first);
+        }
+        let mut items = vec![self.cond(first)];
+        while self.cursor().eat_keyword(word) {
+            let value = next(self)?;
+            items.push(self.cond(value));
+        }
+        Ok(Value::Cond(join(items.into_iter().flatten().collect())))
+    }
+
+    /// `not not_expr | comparison`.
+    fn not_expr(&mut self) -> Result<Value, QueryError> {
+        if self.cursor().eat_keyword("not") {
+            self.cursor().enter()?;
+            let inner = self.not_expr()?;
+            self.cursor().depth -= 1;
+            return Ok(Value::Cond(self.cond(inner).map(negate)));
+        }
+        self.comparison()
+    }
+
+    /// Comma-separated expressions up to `)` (the `(` is already read).
+    fn list(&mut self) -> Result<Vec<Value>, QueryError> {
+        self.cursor().enter()?;
+        let mut items = Vec::new();
+        while self.cursor().peek() != Some(&Tok::RParen) {
+            items.push(self.or_expr()?);
+            if !self.cursor().eat(&Tok::Comma) {
+                break;
+            }
+        }
+        self.cursor().expect(Tok::RParen, "')' closing the list")?;
+        self.cursor().depth -= 1;
+        Ok(items)
     }
 }
 

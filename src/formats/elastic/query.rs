@@ -152,3 +152,35 @@ mod tests {
         assert_eq!(any_of(vec![]), None);
     }
 }
+
+/// Helpers for the parsers' unit tests: run a query's logic through
+/// [`Rule::set_logic`] and compare predicates as `(field, op, value)`.
+#[cfg(test)]
+pub mod testing {
+    use super::Parsed;
+    use crate::model::{Op, Predicate, Rule};
+
+    /// `(field, op, value)`.
+    pub type Key = (String, Op, String);
+
+    /// A rule holding the parsed logic, and the rest of what was parsed.
+    pub fn logic(mut parsed: Parsed) -> (Rule, Parsed) {
+        let mut rule = Rule::default();
+        if let Some(expr) = parsed.expr.take() {
+            rule.set_logic(expr);
+        }
+        (rule, parsed)
+    }
+
+    /// The keys of a predicate list, in order.
+    pub fn keys(list: &[Predicate]) -> Vec<Key> {
+        list.iter()
+            .map(|p| (p.field.clone(), p.op, p.value.clone()))
+            .collect()
+    }
+
+    /// One key.
+    pub fn k(field: &str, op: Op, value: &str) -> Key {
+        (field.into(), op, value.into())
+    }
+}
