@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod corpus;
 pub mod fields;
 pub mod formats;
+pub mod ingest;
 pub mod model;
 
 #[cfg(feature = "web")]

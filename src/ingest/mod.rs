@@ -1,0 +1,246 @@
+//! Importing the user's own rule files: many files, folders and `.zip`
+//! archives, treated as hostile until parsed. Every file is capped, every
+//! failure is reported with its name and reason, and a bad file never loses
+//! the good ones in the same batch. Pure: the page's worker and the tests
+//! call the same function.
+
+mod archive;
+
+use crate::fields;
+use crate::formats::{self, Context};
+use crate::model::{ParseError, Rule, Vendor};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// One dropped or picked file: its name (with folder path where known) and
+/// contents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Input {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Size caps that keep hostile input (zip bombs, huge files) from
+/// exhausting the page.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Limits {
+    /// Largest single rule file, in bytes.
+    pub max_file_bytes: usize,
+    /// Largest total of inflated bytes taken from one archive.
+    pub max_archive_bytes: usize,
+    /// Most entries read from one archive.
+    pub max_archive_entries: usize,
+    /// Largest compression ratio accepted for one archive entry.
+    pub max_ratio: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_file_bytes: 4 * 1024 * 1024,
+            max_archive_bytes: 256 * 1024 * 1024,
+            max_archive_entries: 20_000,
+            max_ratio: 200,
+        }
+    }
+}
+
+/// Two rules with the same id: the second is still imported, and reported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Duplicate {
+    pub id: String,
+    /// Where the id was seen first (a file in this batch, or "catalog").
+    pub first: String,
+    pub second: String,
+}
+
+/// What an import produced.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// The rules read, marked local (vendor `local`).
+    pub rules: Vec<Rule>,
+    /// One entry per file that could not be read.
+    pub errors: Vec<ParseError>,
+    /// Rules imported per format (`sigma`, `spl`, `eql`, …).
+    pub per_format: BTreeMap<String, u32>,
+    pub duplicates: Vec<Duplicate>,
+    /// Files looked at (archive entries counted one by one).
+    pub files: u32,
+}
+
+/// Expands archives into their files, capped by `limits`; archive errors
+/// are reported against the archive's name.
+pub fn expand(inputs: Vec<Input>, limits: &Limits) -> (Vec<Input>, Vec<ParseError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for input in inputs {
+        if archive::is_zip(&input) {
+            match archive::entries(&input, limits) {
+                Ok((entries, skipped)) => {
+                    files.extend(entries);
+                    errors.extend(skipped);
+                }
+                Err(e) => errors.push(e),
+            }
+        } else {
+            files.push(input);
+        }
+    }
+    (files, errors)
+}
+
+/// Parses already expanded files. `known_ids` maps the ids already in the
+/// catalog to where they come from, for duplicate reports. `progress` is
+/// called after each file with (done, total).
+pub fn parse_files(
+    files: &[Input],
+    ctx: &Context,
+    limits: &Limits,
+    known_ids: &HashMap<String, String>,
+    mut progress: impl FnMut(usize, usize),
+) -> ImportReport {
+    let mut report = ImportReport::default();
+    let mut seen: HashMap<String, String> = known_ids.clone();
+    for (n, file) in files.iter().enumerate() {
+        report.files += 1;
+        match parse_one(file, ctx, limits) {
+            Ok(rules) => {
+                for rule in rules {
+                    *report.per_format.entry(rule.language.clone()).or_insert(0) += 1;
+                    if !rule.id.is_empty() {
+                        if let Some(first) = seen.get(&rule.id) {
+                            report.duplicates.push(Duplicate {
+                                id: rule.id.clone(),
+                                first: first.clone(),
+                                second: file.name.clone(),
+                            });
+                        } else {
+                            seen.insert(rule.id.clone(), file.name.clone());
+                        }
+                    }
+                    report.rules.push(rule);
+                }
+            }
+            Err(e) => report.errors.push(e),
+        }
+        progress(n + 1, files.len());
+    }
+    report
+}
+
+/// Expands and parses a whole batch: [`expand`] then [`parse_files`].
+pub fn import(
+    inputs: Vec<Input>,
+    ctx: &Context,
+    limits: &Limits,
+    known_ids: &HashMap<String, String>,
+    progress: impl FnMut(usize, usize),
+) -> ImportReport {
+    let (files, archive_errors) = expand(inputs, limits);
+    let mut report = parse_files(&files, ctx, limits, known_ids, progress);
+    report.errors.splice(0..0, archive_errors);
+    report
+}
+
+fn parse_one(file: &Input, ctx: &Context, limits: &Limits) -> Result<Vec<Rule>, ParseError> {
+    if file.bytes.len() > limits.max_file_bytes {
+        return Err(ParseError::new(
+            &file.name,
+            format!(
+                "file is {} bytes, larger than the {} byte limit for one rule file",
+                file.bytes.len(),
+                limits.max_file_bytes
+            ),
+        ));
+    }
+    let rules = formats::parse_file(&file.name, &file.bytes, ctx)?;
+    if rules.is_empty() {
+        return Err(ParseError::new(&file.name, "no rule found in this file"));
+    }
+    Ok(rules.into_iter().map(mark_local).collect())
+}
+
+/// Marks a rule as the user's: vendor `local`, never linked upstream.
+fn mark_local(mut rule: Rule) -> Rule {
+    rule.vendor = Vendor::Local;
+    rule.local = true;
+    rule.url.clear();
+    fields::normalise_rule(&mut rule);
+    rule
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SIGMA: &str = "title: Mine\nid: 11111111-2222-3333-4444-555555555555\n\
+        tags: [attack.t1059.001]\nlogsource: {category: process_creation, product: windows}\n\
+        detection:\n  sel:\n    Image|endswith: '\\powershell.exe'\n  condition: sel\n";
+
+    fn input(name: &str, text: &str) -> Input {
+        Input {
+            name: name.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn oversized_and_binary_files_fail_alone() {
+        let limits = Limits {
+            max_file_bytes: 1000,
+            ..Limits::default()
+        };
+        let inputs = vec![
+            input("big.yml", &"#".repeat(2000)),
+            Input {
+                name: "blob.yml".into(),
+                bytes: vec![0xff, 0xfe, 0x00, 0x9c],
+            },
+        ];
+        let report = import(
+            inputs,
+            &Context::default(),
+            &limits,
+            &HashMap::new(),
+            |_, _| {},
+        );
+        assert_eq!(report.files, 2);
+        assert_eq!(report.errors.len(), 2);
+        assert!(report.errors[0].reason.contains("larger than"));
+        assert!(report.errors[1].reason.contains("UTF-8"));
+    }
+
+    #[test]
+    fn progress_reports_every_file() {
+        let mut seen = Vec::new();
+        let files = vec![input("a.txt", "x"), input("b.txt", "y")];
+        parse_files(
+            &files,
+            &Context::default(),
+            &Limits::default(),
+            &HashMap::new(),
+            |d, t| seen.push((d, t)),
+        );
+        assert_eq!(seen, vec![(1, 2), (2, 2)]);
+    }
+
+    #[test]
+    fn sigma_rule_is_local_and_duplicates_are_reported() {
+        let known: HashMap<String, String> = HashMap::new();
+        let report = import(
+            vec![input("a/mine.yml", SIGMA), input("b/copy.yml", SIGMA)],
+            &Context::default(),
+            &Limits::default(),
+            &known,
+            |_, _| {},
+        );
+        assert_eq!(report.rules.len(), 2);
+        assert!(report
+            .rules
+            .iter()
+            .all(|r| r.local && r.vendor == Vendor::Local));
+        assert_eq!(report.duplicates.len(), 1);
+        assert_eq!(report.duplicates[0].first, "a/mine.yml");
+        assert_eq!(report.duplicates[0].second, "b/copy.yml");
+    }
+}
