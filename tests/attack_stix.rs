@@ -125,8 +125,8 @@ fn powershell_is_a_sub_technique_of_command_and_scripting_interpreter() {
     assert_eq!(ps.platforms, ["Windows"]);
     assert_eq!(ps.url, "https://attack.mitre.org/techniques/T1059/001");
     assert!(!ps.is_retired());
-    // `<code>` tags are gone, the text between them stays.
-    assert!(ps.description.contains("the Start-Process cmdlet"));
+    // `<code>` tags become Markdown backticks.
+    assert!(ps.description.contains("the `Start-Process` cmdlet"));
     assert!(!ps.description.contains("<code>"));
     let parent = attack.technique("T1059").expect("T1059 exists");
     assert_eq!(parent.name, "Command and Scripting Interpreter");

@@ -1,6 +1,7 @@
 //! Turns ATT&CK description text into plain text for display: `(Citation: X)`
 //! becomes a numbered `[n]` marker pointing into a reference list, and the
-//! few HTML bits MITRE uses (`<code>`, `<b>`, `<br>`, `&lt;`) are resolved.
+//! few HTML bits MITRE uses are resolved: `<code>` becomes Markdown backticks,
+//! `<b>` and friends are dropped, `<br>` is a line break, `&lt;` is `<`.
 //! Markdown (paragraphs, `[name](url)` links, backticks) is left as written.
 
 use super::stix::ExternalReference;
@@ -8,9 +9,12 @@ use crate::model::Citation;
 
 const CITATION_OPEN: &str = "(Citation:";
 
+/// Longest formatting tag looked for, attributes included.
+const MAX_TAG_LEN: usize = 64;
+
 /// HTML tags that only format text; they are removed, their content kept.
-const INLINE_TAGS: [&str; 11] = [
-    "code", "b", "i", "em", "strong", "u", "sup", "sub", "kbd", "tt", "span",
+const INLINE_TAGS: [&str; 10] = [
+    "b", "i", "em", "strong", "u", "sup", "sub", "kbd", "tt", "span",
 ];
 
 /// Replaces every `(Citation: X)` with `[n]`, numbering sources in order of
@@ -99,7 +103,8 @@ fn citation(name: &str, references: &[ExternalReference]) -> Citation {
     }
 }
 
-/// Removes inline HTML formatting tags, turns `<br>` into a line break (unless
+/// Turns `<code>` into backticks, removes other inline formatting tags, turns
+/// `<br>` into a line break (unless
 /// one follows already), normalises line endings and decodes entities. Other
 /// `<...>` text, such as the placeholder `<username>`, is content and stays.
 fn clean_markup(text: &str) -> String {
@@ -125,8 +130,9 @@ fn clean_markup(text: &str) -> String {
 }
 
 /// A formatting tag at the start of `text`: what replaces it and its length.
+/// Only the first few bytes are searched, so text full of `<` stays linear.
 fn tag(text: &str) -> Option<(&'static str, usize)> {
-    let end = text.find('>')?;
+    let end = text.bytes().take(MAX_TAG_LEN).position(|b| b == b'>')?;
     let inner = text[1..end].trim_start_matches('/').trim_end_matches('/');
     let name = inner
         .split(|c: char| c.is_whitespace())
@@ -134,6 +140,8 @@ fn tag(text: &str) -> Option<(&'static str, usize)> {
         .to_ascii_lowercase();
     if name == "br" {
         Some(("\n", end + 1))
+    } else if name == "code" {
+        Some(("`", end + 1))
     } else if INLINE_TAGS.contains(&name.as_str()) {
         Some(("", end + 1))
     } else {
@@ -200,20 +208,22 @@ mod tests {
         let (text, citations) = render("A(Citation: Vendor (2020)) B", &[]);
         assert_eq!(text, "A[1] B");
         assert_eq!(citations[0].source, "Vendor (2020)");
+        let many = "<".repeat(100_000);
+        assert_eq!(render(&many, &[]).0, many);
         let (text, citations) = render("Cut (Citation: never closed", &[]);
         assert_eq!(text, "Cut (Citation: never closed");
         assert!(citations.is_empty());
     }
 
     #[test]
-    fn formatting_tags_and_entities_are_resolved_but_placeholders_stay() {
+    fn code_becomes_backticks_and_other_tags_and_entities_are_resolved() {
         let (text, _) = render(
             "Run <code>C:\\Users\\&lt;username&gt;\\a.exe</code> as <b>admin</b>:<br>\n<code>x</code> then <username> and `<script>`<br/>y &amp;amp;",
             &[],
         );
         assert_eq!(
             text,
-            "Run C:\\Users\\<username>\\a.exe as admin:\nx then <username> and `<script>`\ny &amp;"
+            "Run `C:\\Users\\<username>\\a.exe` as admin:\n`x` then <username> and `<script>`\ny &amp;"
         );
     }
 
