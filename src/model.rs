@@ -168,7 +168,19 @@ impl Predicate {
 
     /// The key under which indicators are compared across rules.
     pub fn key(&self) -> (&str, Op, &str) {
-        (&self.canonical, self.op, &self.norm)
+        (&self.canonical, self.key_op(), &self.norm)
+    }
+
+    /// The op as compared: for the string family (`eq`, `match`,
+    /// `wildcard`) `norm` is a glob pattern (see `crate::fields`), so the
+    /// comparison is `wildcard` when it holds a `*` and `eq` otherwise; other
+    /// ops compare as written. `op` itself stays as written, for display.
+    pub fn key_op(&self) -> Op {
+        match self.op {
+            Op::Eq | Op::Match | Op::Wildcard if self.norm.contains('*') => Op::Wildcard,
+            Op::Eq | Op::Match | Op::Wildcard => Op::Eq,
+            op => op,
+        }
     }
 }
 
@@ -468,6 +480,18 @@ mod tests {
                 Logic::Pred(0),
             ]))
         );
+    }
+
+    #[test]
+    fn string_comparisons_key_by_their_pattern() {
+        let mut p = Predicate::new("process.name", Op::Match, "cmd.exe");
+        assert_eq!(p.key(), ("process.name", Op::Eq, "cmd.exe"));
+        p.op = Op::Wildcard;
+        assert_eq!(p.key_op(), Op::Eq);
+        p.norm = "*cmd*".into();
+        assert_eq!(p.key_op(), Op::Wildcard);
+        p.op = Op::RegexMatch;
+        assert_eq!(p.key_op(), Op::RegexMatch);
     }
 
     #[test]

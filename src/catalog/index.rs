@@ -97,16 +97,21 @@ impl Catalog {
     }
 
     fn intern(&mut self, p: &Predicate) -> KeyId {
-        let lookup = (p.canonical.clone(), p.op, p.norm.clone());
+        let op = p.key_op();
+        let lookup = (p.canonical.clone(), op, p.norm.clone());
         if let Some(id) = self.key_ids.get(&lookup) {
             return *id;
         }
         let id = self.keys.len() as KeyId;
+        // A value rewritten with its op (`*\cmd.exe` keyed as `eq cmd.exe`)
+        // shows its comparison form, so the row reads as it compares.
+        let as_written = op == p.op || p.value.to_lowercase() == p.norm;
+        let display = if as_written { &p.value } else { &p.norm };
         self.keys.push(Key {
             canonical: p.canonical.clone(),
-            op: p.op,
+            op,
             norm: p.norm.clone(),
-            display: p.value.clone(),
+            display: display.clone(),
         });
         self.key_ids.insert(lookup, id);
         id
