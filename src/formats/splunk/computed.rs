@@ -83,9 +83,13 @@ pub fn render(tokens: &[Token]) -> String {
 }
 
 impl FieldState {
-    /// True when `field` holds values the search computed.
+    /// True when `field` holds values the search computed. `_time` counts:
+    /// a time window is not an indicator.
     pub fn is_computed(&self, field: &str) -> bool {
-        self.all_computed || field.contains('(') || self.computed.contains(field)
+        self.all_computed
+            || field == "_time"
+            || field.contains('(')
+            || self.computed.contains(field)
     }
 
     /// Marks `field` as computed.

@@ -34,7 +34,7 @@ const GENERATING: [&str; 14] = [
 
 /// Commands that neither filter events nor compute fields a filter could
 /// use in a way we need to know about.
-const PASSIVE: [&str; 31] = [
+const PASSIVE: [&str; 34] = [
     "table",
     "fields",
     "dedup",
@@ -66,6 +66,9 @@ const PASSIVE: [&str; 31] = [
     "typer",
     "tags",
     "localize",
+    "replace",
+    "multikv",
+    "outlier",
 ];
 
 /// The result of reading one search.

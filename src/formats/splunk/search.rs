@@ -13,7 +13,8 @@ use crate::model::{Expr, Op, Predicate};
 const MAX_DEPTH: usize = 100;
 
 /// Fields that select data rather than filter events.
-const SELECTORS: [&str; 5] = ["index", "sourcetype", "source", "eventtype", "channel"];
+/// Field names are case-sensitive: Okta's `eventType` is an event field.
+const SELECTORS: [&str; 5] = ["index", "sourcetype", "source", "eventtype", "Channel"];
 /// Time-range modifiers: neither selectors nor event filters.
 const TIME_MODIFIERS: [&str; 6] = [
     "earliest",
@@ -257,14 +258,13 @@ impl Parser<'_, '_> {
     }
 
     fn comparison(&mut self, field: &str, op: &str, value: &str) -> Option<Expr> {
-        let lower = field.to_ascii_lowercase();
         let negate = op == "!=";
-        if SELECTORS.contains(&lower.as_str()) || (self.mode == Mode::Tstats && lower == "nodename")
-        {
-            self.an.source(&lower, value, self.neg ^ negate);
+        if SELECTORS.contains(&field) || (self.mode == Mode::Tstats && field == "nodename") {
+            let kind = field.to_ascii_lowercase();
+            self.an.source(&kind, value, self.neg ^ negate);
             return None;
         }
-        if TIME_MODIFIERS.contains(&lower.as_str()) {
+        if TIME_MODIFIERS.contains(&field) {
             return None;
         }
         let pred = term_predicate(field, op, value);

@@ -327,7 +327,14 @@ fn comparison(
     let pred = match other.literal() {
         Some(value) => Predicate::new(field, cmp_op(op), value),
         None if matches!(op, "=" | "==" | "!=") && other.field().is_some() => {
-            Predicate::new(field, Op::Fieldref, other.field().unwrap_or_default())
+            let other = other.field().unwrap_or_default();
+            let pred = Predicate::new(field, Op::Fieldref, other);
+            if an.fields.is_computed(other) {
+                // Compared with a computed value: a threshold either way.
+                an.threshold(pred, neg ^ negate);
+                return None;
+            }
+            pred
         }
         None if an.fields.is_computed(field) => Predicate::new(field, cmp_op(op), other.show()),
         None => return opaque(node, an),
@@ -352,10 +359,15 @@ fn membership(node: &Node, l: &Node, items: &[Node], neg: bool, an: &mut Analysi
     };
     let mut parts = Vec::new();
     for item in items {
-        match item.literal() {
-            Some(v) => parts.extend(an.leaf(Predicate::new(field, Op::Eq, v), neg)),
-            None => parts.extend(opaque(item, an)),
-        }
+        let pred = match (item.literal(), item.field()) {
+            (Some(v), _) => Predicate::new(field, Op::Eq, v),
+            (None, Some(other)) => Predicate::new(field, Op::Fieldref, other),
+            _ => {
+                parts.extend(opaque(item, an));
+                continue;
+            }
+        };
+        parts.extend(an.leaf(pred, neg));
     }
     or_of(parts)
 }
