@@ -177,20 +177,24 @@ impl<'a> Cursor<'a> {
         matches!(self.peek_at(ahead), Some(Tok::Name { text, insensitive: false }) if text.eq_ignore_ascii_case(word))
     }
 
+    /// The next token, if any.
     pub fn peek(&self) -> Option<&Tok> {
         self.tokens.get(self.pos).map(|t| &t.tok)
     }
 
+    /// The token `ahead` places after the next one.
     pub fn peek_at(&self, ahead: usize) -> Option<&Tok> {
         self.tokens.get(self.pos + ahead).map(|t| &t.tok)
     }
 
+    /// Byte offset of the next token (the query length at the end).
     pub fn offset(&self) -> usize {
         self.tokens
             .get(self.pos)
             .map_or(self.src.len(), |t| t.start)
     }
 
+    /// Byte offset just past the last consumed token.
     pub fn prev_end(&self) -> usize {
         self.pos
             .checked_sub(1)
@@ -198,10 +202,12 @@ impl<'a> Cursor<'a> {
             .map_or(0, |t| t.end)
     }
 
+    /// Whether the next token is exactly the name `word` (EQL keywords).
     pub fn is_word(&self, word: &str) -> bool {
         matches!(self.peek(), Some(Tok::Name { text, insensitive: false }) if text == word)
     }
 
+    /// Consumes the name `word` if it is next.
     pub fn eat_word(&mut self, word: &str) -> bool {
         if self.is_word(word) {
             self.pos += 1;
@@ -211,6 +217,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// Consumes `tok` if it is next.
     pub fn eat(&mut self, tok: &Tok) -> bool {
         if self.peek() == Some(tok) {
             self.pos += 1;
@@ -220,6 +227,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// Consumes `tok` or fails saying `what` was expected.
     pub fn expect(&mut self, tok: Tok, what: &str) -> Result<(), QueryError> {
         if self.eat(&tok) {
             Ok(())
@@ -228,6 +236,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// An error at the next token naming what was wanted and found.
     pub fn error(&self, want: &str) -> QueryError {
         let found = match self.tokens.get(self.pos) {
             Some(t) => format!("'{}'", &self.src[t.start..t.end]),
@@ -236,6 +245,7 @@ impl<'a> Cursor<'a> {
         QueryError::new(self.offset(), format!("{want}, found {found}"))
     }
 
+    /// One nesting level deeper; fails past [`MAX_DEPTH`].
     pub fn enter(&mut self) -> Result<(), QueryError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -244,6 +254,7 @@ impl<'a> Cursor<'a> {
         Ok(())
     }
 
+    /// The source text of a span with whitespace runs collapsed.
     pub fn text(&self, span: (usize, usize)) -> String {
         self.src
             .get(span.0..span.1)
