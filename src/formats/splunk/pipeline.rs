@@ -84,7 +84,10 @@ pub struct Outcome {
 /// Reads `search` with `macros` expanded.
 pub fn analyse(search: &str, macros: &Macros) -> Outcome {
     let lexed = lex(search);
-    let mut an = Analysis::new();
+    let mut an = Analysis {
+        macros: Some(macros),
+        ..Analysis::default()
+    };
     for p in lexed.problems {
         an.note(p);
     }
@@ -106,7 +109,9 @@ pub fn analyse(search: &str, macros: &Macros) -> Outcome {
 
 /// The state shared by every command parser while one search is read.
 #[derive(Debug, Default)]
-pub struct Analysis {
+pub struct Analysis<'m> {
+    /// Macros for searches held in strings (`map search="…"`).
+    macros: Option<&'m Macros>,
     pub fields: FieldState,
     pub sources: Vec<DataSource>,
     pub thresholds: Vec<Predicate>,
@@ -114,9 +119,9 @@ pub struct Analysis {
     subsearch_depth: usize,
 }
 
-impl Analysis {
+impl Analysis<'_> {
     /// A fresh state.
-    pub fn new() -> Analysis {
+    pub fn new() -> Analysis<'static> {
         Analysis::default()
     }
 
@@ -183,6 +188,7 @@ impl Analysis {
                         });
                     }
                 }
+                "map" => acc.extend(self.map(args)),
                 _ => acc.extend(self.command(&command, args)),
             }
         }
@@ -231,6 +237,45 @@ impl Analysis {
             c => self.note(format!("command `{c}` is not interpreted")),
         }
         None
+    }
+
+    /// `map search="…"`: the quoted search runs once per result, so its
+    /// filters count like a joined subsearch's (`$field$` tokens are skipped).
+    fn map(&mut self, args: &[Token]) -> Option<Expr> {
+        let Some(text) = FieldState::option(args, "search") else {
+            self.note("`map` without search=\"…\" is not interpreted".to_string());
+            return None;
+        };
+        let lexed = lex(text);
+        let tokens: Vec<Token> = lexed
+            .tokens
+            .into_iter()
+            .filter(|t| {
+                !t.text()
+                    .is_some_and(|w| w.len() > 1 && w.starts_with('$') && w.ends_with('$'))
+            })
+            .collect();
+        let tokens = match self.macros {
+            Some(macros) => {
+                let expansion = expand(tokens, macros);
+                for n in expansion.notes {
+                    self.note(n);
+                }
+                expansion.tokens
+            }
+            None => tokens,
+        };
+        let mut bracketed = Vec::with_capacity(tokens.len() + 2);
+        bracketed.push(Token {
+            tok: Tok::LBracket,
+            pos: 0,
+        });
+        bracketed.extend(tokens);
+        bracketed.push(Token {
+            tok: Tok::RBracket,
+            pos: 0,
+        });
+        self.subsearch_in(&bracketed)
     }
 
     /// `regex [field](=|!=)"re"`: a regex_match predicate on the field
@@ -410,6 +455,17 @@ mod tests {
             rule.logic,
             Some(crate::model::Logic::And(ref items)) if matches!(items[0], crate::model::Logic::Or(_))
         ));
+    }
+
+    #[test]
+    fn map_searches_carry_their_filters() {
+        let (rule, out) = rule_of(
+            r#"a=1 | map search="search `sysmon` EventCode=5 $guid$ | where x!=\"y\"" maxsearches=5"#,
+            &test_macros(),
+        );
+        assert_eq!(keys(&rule.predicates), ["a eq 1", "EventCode eq 5"]);
+        assert_eq!(keys(&rule.exclusions), ["x eq y"]);
+        assert!(out.sources.iter().any(|s| s.value == "sysmon"));
     }
 
     #[test]

@@ -91,16 +91,16 @@ pub fn term_predicate(field: &str, op: &str, value: &str) -> Predicate {
     Predicate::new(field, op, value)
 }
 
-struct Parser<'t, 'a> {
+struct Parser<'t, 'a, 'm> {
     toks: &'t [Token],
     i: usize,
-    an: &'a mut Analysis,
+    an: &'a mut Analysis<'m>,
     neg: bool,
     depth: usize,
     mode: Mode,
 }
 
-impl Parser<'_, '_> {
+impl Parser<'_, '_, '_> {
     fn peek(&self) -> Option<&Tok> {
         self.toks.get(self.i).map(|t| &t.tok)
     }
