@@ -211,6 +211,10 @@ fn keyword_key(name: &Key) -> Key {
     }
 }
 
+fn is_text(node: &Node) -> bool {
+    matches!(node.value, Value::Str(_))
+}
+
 fn is_plain(node: &Node) -> bool {
     !matches!(node.value, Value::Seq(_) | Value::Map(_))
 }
@@ -220,13 +224,13 @@ fn is_plain(node: &Node) -> bool {
 fn item(path: &str, key: &Key, node: &Node) -> Result<Expr, ParseError> {
     let spec = FieldSpec::parse(&key.text)
         .map_err(|reason| ParseError::new(path, reason).at(key.line, key.column))?;
-    let values: Vec<Option<String>> = match &node.value {
-        Value::Seq(items) if items.is_empty() => vec![None],
+    let values: Vec<(Option<String>, bool)> = match &node.value {
+        Value::Seq(items) if items.is_empty() => vec![(None, true)],
         Value::Seq(items) => items
             .iter()
             .map(|i| {
                 if is_plain(i) {
-                    Ok(i.scalar_text())
+                    Ok((i.scalar_text(), is_text(i)))
                 } else {
                     Err(i.error(
                         path,
@@ -247,12 +251,12 @@ fn item(path: &str, key: &Key, node: &Node) -> Result<Expr, ParseError> {
                 ),
             ))
         }
-        _ => vec![node.scalar_text()],
+        _ => vec![(node.scalar_text(), is_text(node))],
     };
     let predicates: Vec<Expr> = values
         .iter()
-        .map(|v| {
-            let (op, value) = spec.apply(v.as_deref());
+        .map(|(v, text)| {
+            let (op, value) = spec.apply(v.as_deref(), *text);
             Expr::Pred(
                 Predicate::new(spec.field.clone(), op, value).with_modifiers(spec.names.clone()),
             )

@@ -111,7 +111,9 @@ impl FieldSpec {
 
     /// The operator and value of one written value under this chain.
     /// `None` stands for YAML null (or an empty list): the field must be absent.
-    pub fn apply(&self, written: Option<&str>) -> (Op, String) {
+    /// `text` is false for YAML numbers and booleans, which a bare keyword
+    /// search matches as a whole token rather than anywhere.
+    pub fn apply(&self, written: Option<&str>, text: bool) -> (Op, String) {
         let Some(raw) = written else {
             return (Op::Exists, "false".to_string());
         };
@@ -134,7 +136,8 @@ impl FieldSpec {
             return (*op, value);
         }
         let mut s = SigmaString::parse(raw);
-        let contains = self.has(Modifier::Contains) || (self.is_keyword() && !self.has_anchor());
+        let contains =
+            self.has(Modifier::Contains) || (text && self.is_keyword() && !self.has_anchor());
         if contains || self.has(Modifier::Endswith) {
             s.star_front();
         }
@@ -159,7 +162,7 @@ mod tests {
     use super::*;
 
     fn apply(key: &str, value: &str) -> (Op, String) {
-        FieldSpec::parse(key).unwrap().apply(Some(value))
+        FieldSpec::parse(key).unwrap().apply(Some(value), true)
     }
 
     #[test]
@@ -208,7 +211,7 @@ mod tests {
         assert_eq!(apply("a|fieldref", "b"), (Op::Fieldref, "b".into()));
         assert_eq!(apply("a|exists", "True"), (Op::Exists, "true".into()));
         assert_eq!(
-            FieldSpec::parse("a").unwrap().apply(None),
+            FieldSpec::parse("a").unwrap().apply(None, true),
             (Op::Exists, "false".into())
         );
         assert_eq!(apply("a|expand", "%admins%"), (Op::Eq, "%admins%".into()));
@@ -218,6 +221,8 @@ mod tests {
     fn keywords_match_anywhere_and_unknown_modifiers_fail() {
         assert_eq!(apply("", "mimikatz"), (Op::Wildcard, "*mimikatz*".into()));
         assert_eq!(apply("|startswith", "x"), (Op::Wildcard, "x*".into()));
+        let spec = FieldSpec::parse("").unwrap();
+        assert_eq!(spec.apply(Some("200"), false), (Op::Eq, "200".into()));
         let err = FieldSpec::parse("a|containz").unwrap_err();
         assert!(err.contains("'containz'"), "{err}");
     }
