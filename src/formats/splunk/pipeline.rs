@@ -120,11 +120,6 @@ pub struct Analysis<'m> {
 }
 
 impl Analysis<'_> {
-    /// A fresh state.
-    pub fn new() -> Analysis<'static> {
-        Analysis::default()
-    }
-
     /// Adds a note once.
     pub fn note(&mut self, text: String) {
         if !self.notes.contains(&text) {

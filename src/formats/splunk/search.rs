@@ -314,8 +314,8 @@ mod tests {
     use crate::formats::splunk::lexer::lex;
     use crate::model::Rule;
 
-    fn run(text: &str) -> (Rule, Analysis) {
-        let mut an = Analysis::new();
+    fn run(text: &str) -> (Rule, Analysis<'static>) {
+        let mut an = Analysis::default();
         let e = parse_terms(&lex(text).tokens, &mut an, Mode::Search, false);
         let mut rule = Rule::default();
         if let Some(e) = e {

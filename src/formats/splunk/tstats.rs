@@ -88,7 +88,7 @@ mod tests {
 
     #[test]
     fn datamodel_where_and_aggregations() {
-        let mut an = Analysis::new();
+        let mut an = Analysis::default();
         let text = r#"summariesonly=true count min(_time) as firstTime values(Processes.x) as x FROM datamodel=Endpoint.Processes where nodename=Processes.proc Processes.process_name=cmd.exe NOT Processes.user IN ("a") by Processes.dest span=1h"#;
         let e = tstats(&lex(text).tokens, &mut an);
         let mut rule = Rule::default();
@@ -114,7 +114,7 @@ mod tests {
 
     #[test]
     fn other_datamodel_spellings() {
-        let mut an = Analysis::new();
+        let mut an = Analysis::default();
         from(&lex(r#"datamodel:"Endpoint.Registry""#).tokens, &mut an);
         datamodel(&lex("Network_Resolution DNS search").tokens, &mut an);
         tstats(&lex("count where").tokens, &mut an);

@@ -411,7 +411,7 @@ mod tests {
     use crate::model::Rule;
 
     fn run(text: &str, computed: &[&str]) -> (Rule, Vec<String>) {
-        let mut an = Analysis::new();
+        let mut an = Analysis::default();
         for c in computed {
             an.fields.add(c);
         }
