@@ -1,0 +1,340 @@
+//! The authoring guide of a technique page: fields filtered most, top
+//! indicator values, exclusions and the rules grouped by vendor. Every
+//! number comes from [`crate::catalog::technique_guide`]; clicking a row
+//! lists the rules behind it (the row's `members`).
+
+use super::nav::AppLink;
+use super::state::use_ctx;
+use super::widgets::{plural, use_page, vendor_badge, ShowMore};
+use crate::catalog::{Route, TechniqueGuide, View};
+use crate::model::{Op, Vendor};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Properties shared by the guide's sections.
+#[derive(Properties, PartialEq)]
+pub struct GuideProps {
+    pub guide: Rc<TechniqueGuide>,
+    pub view: View,
+}
+
+/// Which rows of a table are expanded, and the callback that flips one.
+#[hook]
+fn use_expanded() -> (Rc<BTreeSet<usize>>, Callback<usize>) {
+    let open = use_state(|| Rc::new(BTreeSet::new()));
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |row: usize| {
+            let mut next = (**open).clone();
+            if !next.remove(&row) {
+                next.insert(row);
+            }
+            open.set(Rc::new(next));
+        })
+    };
+    ((*open).clone(), toggle)
+}
+
+/// A link to a rule page that keeps the current filter.
+pub fn rule_link(id: &str, title: &str, view: &View) -> Html {
+    let to = Route::Rule {
+        id: id.to_string(),
+        view: View {
+            search: String::new(),
+            ..view.clone()
+        },
+    };
+    let text = if title.is_empty() { id } else { title };
+    html! { <AppLink {to}>{ text.to_string() }</AppLink> }
+}
+
+/// Properties of [`RuleDrill`].
+#[derive(Properties, PartialEq)]
+struct DrillProps {
+    members: Vec<u32>,
+    view: View,
+    columns: usize,
+}
+
+/// The rules behind one row, shown in a row spanning the table.
+#[component]
+fn RuleDrill(props: &DrillProps) -> Html {
+    let ctx = use_ctx();
+    let shown = use_page();
+    let items = props
+        .members
+        .iter()
+        .take(*shown)
+        .filter_map(|&i| ctx.cat.rule(i))
+        .map(|r| {
+            html! { <li>{ vendor_badge(r.vendor) }{" "}{ rule_link(&r.id, &r.title, &props.view) }</li> }
+        });
+    html! {
+        <tr class="drill">
+            <td colspan={props.columns.to_string()}>
+                <ul class="rule-links">{ for items }</ul>
+                <ShowMore shown={shown} total={props.members.len()} noun="rules" />
+            </td>
+        </tr>
+    }
+}
+
+/// A button that expands a row; its text is the cell's text.
+fn expander(row: usize, open: bool, toggle: &Callback<usize>, label: Html) -> Html {
+    let onclick = toggle.reform(move |_: MouseEvent| row);
+    html! {
+        <button type="button" class="expander" aria-expanded={open.to_string()} {onclick}>{ label }</button>
+    }
+}
+
+/// A value as written, whitespace visible.
+fn value_text(value: &str) -> Html {
+    html! { <code class="value">{ value.to_string() }</code> }
+}
+
+/// A canonical field; an empty one is a bare keyword search, labelled by CSS
+/// so the cell's text stays exactly the field.
+fn field_text(field: &str) -> Html {
+    html! { <code class="field">{ field.to_string() }</code> }
+}
+
+/// *Fields filtered most (K distinct)*.
+#[component]
+pub fn FieldsTable(props: &GuideProps) -> Html {
+    let shown = use_page();
+    let (open, toggle) = use_expanded();
+    let rows = &props.guide.fields;
+    let body = rows.iter().enumerate().take(*shown).map(|(i, row)| {
+        let is_open = open.contains(&i);
+        let aliases = row.aliases.iter().map(|a| {
+            html! {
+                <li title={plural(a.rules as usize, "rule", "rules")}>
+                    <code>{ &a.field }</code>
+                    { for a.vendors.iter().map(|v| vendor_badge(*v)) }
+                </li>
+            }
+        });
+        html! {
+            <>
+            <tr class={classes!(is_open.then_some("open"))}>
+                <td>{ expander(i, is_open, &toggle, field_text(&row.field)) }</td>
+                <td><ul class="aliases">{ for aliases }</ul></td>
+                <td class="num">{ row.rules }</td>
+                <td>{ op_mix(row.ops.iter().map(|(o, n)| (*o, *n))) }</td>
+                <td><ul class="samples">{ for row.samples.iter().map(|s| html! { <li>{ value_text(s) }</li> }) }</ul></td>
+            </tr>
+            if is_open {
+                <RuleDrill members={row.members.clone()} view={props.view.clone()} columns={5} />
+            }
+            </>
+        }
+    });
+    html! {
+        <section class="card" aria-labelledby="fields-h">
+            <h2 id="fields-h">{ "Fields filtered most " }
+                <span class="count">{ "(" }<span data-testid="field-count">{ rows.len() }</span>{ " distinct)" }</span>
+            </h2>
+            <p class="hint">{ "One row per canonical field, with the vendor spellings that collapsed into it. Click a field to list its rules." }</p>
+            if rows.is_empty() {
+                <p class="empty-note">{ "No rule under this technique filters on a field." }</p>
+            } else {
+                <div class="table-wrap">
+                    <table class="data">
+                        <thead><tr>
+                            <th scope="col">{ "Field" }</th>
+                            <th scope="col">{ "Aliases" }</th>
+                            <th scope="col" class="num">{ "Rules" }</th>
+                            <th scope="col">{ "How" }</th>
+                            <th scope="col">{ "Sample values" }</th>
+                        </tr></thead>
+                        <tbody>{ for body }</tbody>
+                    </table>
+                </div>
+                <ShowMore shown={shown} total={rows.len()} noun="fields" />
+            }
+        </section>
+    }
+}
+
+/// The operator mix of a field: `eq 12 · wildcard 3`.
+fn op_mix(ops: impl Iterator<Item = (Op, u32)>) -> Html {
+    html! {
+        <ul class="ops">
+            { for ops.map(|(o, n)| html! { <li><span class="op">{ o.key() }</span>{" "}<span class="n">{ n }</span></li> }) }
+        </ul>
+    }
+}
+
+/// Which of the two (field, op, value) tables to show.
+#[derive(Clone, Copy, PartialEq)]
+pub enum ValueKind {
+    Indicators,
+    Exclusions,
+}
+
+/// Properties of [`ValueTable`].
+#[derive(Properties, PartialEq)]
+pub struct ValueTableProps {
+    pub guide: Rc<TechniqueGuide>,
+    pub view: View,
+    pub kind: ValueKind,
+}
+
+/// One (field, op, value) row, borrowed from either table.
+struct ValueRow<'a> {
+    field: &'a str,
+    op: Op,
+    value: &'a str,
+    rules: u32,
+    /// `Some(reach)` for indicators (`None` inside: specific to T).
+    reach: Option<Option<u32>>,
+    members: &'a [u32],
+}
+
+/// *Top indicator values (K distinct)* or *Exclusions (K distinct)*.
+#[component]
+pub fn ValueTable(props: &ValueTableProps) -> Html {
+    let shown = use_page();
+    let (open, toggle) = use_expanded();
+    let g = &props.guide;
+    let rows: Vec<ValueRow> = match props.kind {
+        ValueKind::Indicators => g
+            .indicators
+            .iter()
+            .map(|r| ValueRow {
+                field: &r.field,
+                op: r.op,
+                value: &r.value,
+                rules: r.rules,
+                reach: Some(r.corpus_reach),
+                members: &r.members,
+            })
+            .collect(),
+        ValueKind::Exclusions => g
+            .exclusions
+            .iter()
+            .map(|r| ValueRow {
+                field: &r.field,
+                op: r.op,
+                value: &r.value,
+                rules: r.rules,
+                reach: None,
+                members: &r.members,
+            })
+            .collect(),
+    };
+    let indicators = props.kind == ValueKind::Indicators;
+    let (title, id, prefix, hint, none) = if indicators {
+        (
+            "Top indicator values ",
+            "indicators-h",
+            "indicator",
+            "(field, operator, value) combinations ranked by how many rules under this technique use them. Corpus reach: rules in the whole catalog that check the same combination, blank where it is specific to this technique; high reach means noisy on its own. Click a value to list its rules.",
+            "No rule under this technique has a positive predicate.",
+        )
+    } else {
+        (
+            "Exclusions ",
+            "exclusions-h",
+            "exclusion",
+            "Combinations inside top-level not(…) clauses — the false-positive filters — ranked by how many rules exclude them. Click a value to list its rules.",
+            "No rule under this technique excludes anything.",
+        )
+    };
+    let columns = if indicators { 5 } else { 4 };
+    let total = rows.len();
+    let body = rows.iter().enumerate().take(*shown).map(|(i, row)| {
+        let is_open = open.contains(&i);
+        let reach = row.reach.map(|r| {
+            html! { <td class="num reach" data-testid={format!("{prefix}-reach")}>{ r.map(|n| n.to_string()).unwrap_or_default() }</td> }
+        });
+        html! {
+            <>
+            <tr data-testid={format!("{prefix}-row")} class={classes!(is_open.then_some("open"))}>
+                <td data-testid={format!("{prefix}-field")}>{ field_text(row.field) }</td>
+                <td data-testid={format!("{prefix}-op")}><span class="op">{ row.op.key() }</span></td>
+                <td data-testid={format!("{prefix}-value")}>{ expander(i, is_open, &toggle, value_text(row.value)) }</td>
+                <td class="num" data-testid={format!("{prefix}-rules")}>{ row.rules }</td>
+                { for reach }
+            </tr>
+            if is_open {
+                <RuleDrill members={row.members.to_vec()} view={props.view.clone()} {columns} />
+            }
+            </>
+        }
+    });
+    html! {
+        <section class="card" aria-labelledby={id}>
+            <h2 {id}>{ title }<span class="count">{ format!("({total} distinct)") }</span></h2>
+            <p class="hint">{ hint }</p>
+            if rows.is_empty() {
+                <p class="empty-note">{ none }</p>
+            } else {
+                <div class="table-wrap">
+                    <table class="data">
+                        <thead><tr>
+                            <th scope="col">{ "Field" }</th>
+                            <th scope="col">{ "Op" }</th>
+                            <th scope="col">{ "Value" }</th>
+                            <th scope="col" class="num">{ "Rules" }</th>
+                            if indicators { <th scope="col" class="num">{ "Corpus reach" }</th> }
+                        </tr></thead>
+                        <tbody>{ for body }</tbody>
+                    </table>
+                </div>
+                <ShowMore shown={shown} total={total} noun="values" />
+            }
+        </section>
+    }
+}
+
+/// Properties of [`VendorGroup`].
+#[derive(Properties, PartialEq)]
+struct VendorGroupProps {
+    vendor: Vendor,
+    /// (id, title) of the group's rules, in display order.
+    rules: Vec<(String, String)>,
+    view: View,
+}
+
+/// One vendor's rules under the technique ("Splunk 35 rules").
+#[component]
+fn VendorGroup(props: &VendorGroupProps) -> Html {
+    let shown = use_page();
+    let items = props.rules.iter().take(*shown).map(|(id, title)| {
+        html! { <li>{ rule_link(id, title, &props.view) }</li> }
+    });
+    html! {
+        <div class="vendor-group">
+            <h3>{ vendor_badge(props.vendor) }{" "}<span class="count">{ plural(props.rules.len(), "rule", "rules") }</span></h3>
+            <ul class="rule-links">{ for items }</ul>
+            <ShowMore shown={shown} total={props.rules.len()} noun="rules" />
+        </div>
+    }
+}
+
+/// *Rules under this technique*, grouped by vendor.
+#[component]
+pub fn RuleList(props: &GuideProps) -> Html {
+    let g = &props.guide;
+    let groups = g.by_vendor.keys().map(|&vendor| {
+        let rules: Vec<(String, String)> = g
+            .rule_list
+            .iter()
+            .filter(|r| r.vendor == vendor)
+            .map(|r| (r.id.clone(), r.title.clone()))
+            .collect();
+        html! { <VendorGroup key={vendor.key()} {vendor} {rules} view={props.view.clone()} /> }
+    });
+    html! {
+        <section class="card" aria-labelledby="rules-h">
+            <h2 id="rules-h">{ "Rules under this technique " }<span class="count">{ format!("({})", g.rules) }</span></h2>
+            if g.rule_list.is_empty() {
+                <p class="empty-note">{ "No rule matches the current filter." }</p>
+            } else {
+                <div class="vendor-groups">{ for groups }</div>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,153 @@
+//! The Yew single-page app: decodes the embedded bundle once, shares the
+//! catalog through a context and shows one view per hash route. It only
+//! displays what [`crate::catalog`] computes; no parsing or counting here.
+
+mod guide;
+mod index;
+mod logic;
+mod nav;
+mod prose;
+mod rule;
+mod state;
+mod technique;
+mod widgets;
+
+use crate::catalog::{Catalog, Route};
+use crate::model::Vendor;
+use index::IndexPage;
+use nav::AppLink;
+use rule::RulePage;
+use state::{use_ctx, Ctx, Shared};
+use std::rc::Rc;
+use technique::TechniquePage;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+/// The rule bundle written by `rulescope bundle` before the wasm build.
+static BUNDLE: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/target/bundle/rulescope.bundle"
+));
+
+/// The app's root: the catalog provider around the router.
+#[component]
+pub fn App() -> Html {
+    let decoded = use_memo((), |_| {
+        crate::bundle::decode(BUNDLE).map(|data| Ctx(Rc::new(Shared::new(Catalog::new(data)))))
+    });
+    match &*decoded {
+        Ok(ctx) => html! {
+            <ContextProvider<Ctx> context={ctx.clone()}>
+                <HashRouter>
+                    <Shell />
+                </HashRouter>
+            </ContextProvider<Ctx>>
+        },
+        Err(reason) => html! {
+            <main class="page fatal" role="alert">
+                <h1>{ "The rule catalog could not be loaded" }</h1>
+                <p>{ "The catalog embedded in this page is unreadable: " }<code>{ reason.clone() }</code></p>
+                <p>{ "Rebuild the bundle and the app (see the README), then reload." }</p>
+            </main>
+        },
+    }
+}
+
+/// The current route, from the router's location.
+#[hook]
+fn use_app_route() -> Route {
+    let location = use_location();
+    location
+        .map(|l| Route::from_parts(l.path(), l.query_str()))
+        .unwrap_or_else(|| Route::parse(""))
+}
+
+/// Header, sample banner, the routed view and the footer.
+#[component]
+fn Shell() -> Html {
+    let ctx = use_ctx();
+    let route = use_app_route();
+    let path_key = route
+        .to_hash()
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    use_effect_with(path_key, |_| {
+        gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0)
+    });
+    let meta = &ctx.cat.data().meta;
+    let view = match &route {
+        Route::Index(view) => html! { <IndexPage view={view.clone()} /> },
+        Route::Technique { id, view } => {
+            html! { <TechniquePage key={id.clone()} id={id.clone()} view={view.clone()} /> }
+        }
+        Route::Rule { id, view } => {
+            html! { <RulePage key={id.clone()} id={id.clone()} view={view.clone()} /> }
+        }
+        Route::NotFound(path) => html! {
+            <section class="page">
+                <h1>{ "Page not found" }</h1>
+                <p>{ "Nothing lives at " }<code>{ path.clone() }</code>{ "." }</p>
+                <p><AppLink to={Route::parse("")}>{ "Go to the technique index" }</AppLink></p>
+            </section>
+        },
+    };
+    html! {
+        <>
+            <a class="skip" href="#main" onclick={Callback::from(|e: MouseEvent| {
+                e.prevent_default();
+                if let Some(el) = gloo::utils::document().get_element_by_id("main") {
+                    el.scroll_into_view();
+                }
+            })}>{ "Skip to content" }</a>
+            <header class="top">
+                <AppLink to={Route::parse("")} class="brand">
+                    <span class="logo" aria-hidden="true"></span>{ "rulescope" }
+                </AppLink>
+                <span class="tagline">{ "What detection rules filter on, by ATT&CK technique" }</span>
+            </header>
+            if meta.sample {
+                <div class="banner" role="status">
+                    <strong>{ "Sample data. " }</strong>
+                    { "This build embeds the small sample rule set from rules/samples, not the public rule corpus: counts are illustrative only." }
+                </div>
+            }
+            <main id="main">{ view }</main>
+            <Footer />
+        </>
+    }
+}
+
+/// Where the data comes from: sources, licenses, ATT&CK version.
+#[component]
+fn Footer() -> Html {
+    let ctx = use_ctx();
+    let data = ctx.cat.data();
+    let sources = data.meta.sources.iter().map(|s| {
+        let commit: String = s.commit.chars().take(10).collect();
+        html! {
+            <li>
+                { widgets::outbound(&s.repository, html! { { s.name.clone() } }) }
+                if !s.license.is_empty() { { format!(" ({})", s.license) } }
+                if !commit.is_empty() { {" @ "}<code>{ commit }</code> }
+            </li>
+        }
+    });
+    let vendors = Vendor::ALL
+        .into_iter()
+        .filter(|v| data.rules.iter().any(|r| r.vendor == *v));
+    html! {
+        <footer class="site-footer">
+            <p>
+                { format!("{} rules", data.rules.len()) }
+                { for vendors.map(|v| html! { <>{ " · " }{ v.label() }</> }) }
+                if !data.meta.attack_version.is_empty() { { format!(" · ATT&CK {}", data.meta.attack_version) } }
+            </p>
+            if !data.meta.sources.is_empty() {
+                <ul class="sources">{ for sources }</ul>
+            }
+            <p class="muted">{ "Rules are shown under their upstream licenses, each with a link to its source. MITRE ATT&CK® is a registered trademark of The MITRE Corporation; ATT&CK content © The MITRE Corporation, used under its terms of use." }</p>
+        </footer>
+    }
+}

@@ -1,0 +1,94 @@
+//! An ATT&CK description rendered from the pieces
+//! [`crate::catalog::description_blocks`] splits it into, all as text, with
+//! its numbered reference list. Citation markers jump to their reference.
+
+use super::nav::AppLink;
+use super::widgets::outbound;
+use crate::catalog::{description_blocks, Block, Inline, Route, View};
+use crate::model::Citation;
+use gloo::utils::document;
+use yew::prelude::*;
+
+/// The element id of reference `n`.
+fn ref_id(n: u32) -> String {
+    format!("ref-{n}")
+}
+
+/// Scrolls reference `n` into view and moves the focus there.
+fn show_reference(n: u32) {
+    if let Some(el) = document().get_element_by_id(&ref_id(n)) {
+        el.scroll_into_view();
+        if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+            let _ = el.focus();
+        }
+    }
+}
+
+fn inline(piece: &Inline) -> Html {
+    match piece {
+        Inline::Text(t) => html! { { t.clone() } },
+        Inline::Code(c) => html! { <code>{ c.clone() }</code> },
+        Inline::Cite(n) => {
+            let n = *n;
+            let onclick = Callback::from(move |_: MouseEvent| show_reference(n));
+            html! {
+                <sup><button type="button" class="cite" aria-label={format!("Reference {n}")} {onclick}>{ format!("[{n}]") }</button></sup>
+            }
+        }
+        Inline::Technique { text, id } => html! {
+            <AppLink to={Route::Technique { id: id.clone(), view: View::default() }}>{ text.clone() }</AppLink>
+        },
+        Inline::Link { text, href } => outbound(href, html! { { text.clone() } }),
+    }
+}
+
+/// Properties of [`Description`].
+#[derive(Properties, PartialEq)]
+pub struct DescriptionProps {
+    pub text: AttrValue,
+}
+
+/// A technique description: paragraphs, bullet lists, links, markers.
+#[component]
+pub fn Description(props: &DescriptionProps) -> Html {
+    let blocks = use_memo(props.text.clone(), |t| description_blocks(t));
+    let rendered = blocks.iter().map(|b| match b {
+        Block::Paragraph(p) => html! { <p>{ for p.iter().map(inline) }</p> },
+        Block::List(items) => html! {
+            <ul>{ for items.iter().map(|i| html! { <li>{ for i.iter().map(inline) }</li> }) }</ul>
+        },
+    });
+    html! { <div class="description">{ for rendered }</div> }
+}
+
+/// Properties of [`References`].
+#[derive(Properties, PartialEq)]
+pub struct ReferencesProps {
+    pub citations: Vec<Citation>,
+}
+
+/// The numbered reference list the `[n]` markers point at.
+#[component]
+pub fn References(props: &ReferencesProps) -> Html {
+    if props.citations.is_empty() {
+        return html! {};
+    }
+    let items = props.citations.iter().zip(1u32..).map(|(c, n)| {
+        let label = if c.description.is_empty() {
+            &c.source
+        } else {
+            &c.description
+        };
+        html! {
+            <li id={ref_id(n)} tabindex="-1">
+                { outbound(&c.url, html! { { label.clone() } }) }
+            </li>
+        }
+    });
+    html! {
+        <section class="card references" aria-labelledby="refs-h">
+            <h2 id="refs-h">{ "ATT&CK references" }</h2>
+            <ol>{ for items }</ol>
+        </section>
+    }
+}

@@ -1,0 +1,181 @@
+//! `#/rule/<id>`: one rule in full — metadata, attribution, what the parser
+//! did not understand, predicates, exclusions, thresholds, the logic tree and
+//! the original text. Everything from the rule is shown as text.
+
+use super::logic::logic_tree;
+use super::nav::AppLink;
+use super::state::use_ctx;
+use super::widgets::{outbound, outbound_url, vendor_badge};
+use crate::catalog::{safe_href, Catalog, Route, View};
+use crate::model::{Predicate, Rule};
+use yew::prelude::*;
+
+/// Properties of [`RulePage`].
+#[derive(Properties, PartialEq)]
+pub struct RuleProps {
+    pub id: String,
+    pub view: View,
+}
+
+/// A table of predicates as written and as normalised.
+fn predicate_table(title: &str, id: &str, preds: &[Predicate]) -> Html {
+    if preds.is_empty() {
+        return html! {};
+    }
+    let rows = preds.iter().map(|p| {
+        html! {
+            <tr>
+                <td><code class="field">{ &p.field }</code></td>
+                <td><code class="field">{ &p.canonical }</code></td>
+                <td><span class="op">{ p.op.key() }</span></td>
+                <td><code class="value">{ &p.value }</code></td>
+                <td>{ for p.modifiers.iter().map(|m| html! { <span class="tag">{ m }</span> }) }</td>
+            </tr>
+        }
+    });
+    html! {
+        <section class="card" aria-labelledby={id.to_string()}>
+            <h2 id={id.to_string()}>{ title.to_string() }<span class="count">{ format!("({})", preds.len()) }</span></h2>
+            <div class="table-wrap">
+                <table class="data">
+                    <thead><tr>
+                        <th scope="col">{ "Field as written" }</th>
+                        <th scope="col">{ "Canonical" }</th>
+                        <th scope="col">{ "Op" }</th>
+                        <th scope="col">{ "Value" }</th>
+                        <th scope="col">{ "Modifiers" }</th>
+                    </tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// One `<dt>/<dd>` pair, skipped when the value is empty.
+fn fact(label: &str, value: Html, empty: bool) -> Html {
+    if empty {
+        return html! {};
+    }
+    html! { <div><dt>{ label.to_string() }</dt><dd>{ value }</dd></div> }
+}
+
+fn text_fact(label: &str, value: &str) -> Html {
+    fact(label, html! { { value.to_string() } }, value.is_empty())
+}
+
+fn tags(values: &[String]) -> Html {
+    html! { <>{ for values.iter().map(|v| html! { <span class="tag">{ v }</span> }) }</> }
+}
+
+fn metadata(cat: &Catalog, rule: &Rule, view: &View) -> Html {
+    let techniques = rule.techniques.iter().map(|t| {
+        let name = cat.technique(t).map(|x| x.name.clone()).unwrap_or_default();
+        let to = Route::Technique {
+            id: t.clone(),
+            view: view.clone(),
+        };
+        html! { <li><AppLink {to}><span class="tid">{ t }</span>{" "}{ name }</AppLink></li> }
+    });
+    let sources = rule.sources.iter().map(|s| {
+        html! { <li><span class="muted">{ format!("{}: ", s.kind) }</span><code>{ &s.value }</code></li> }
+    });
+    let references = rule
+        .references
+        .iter()
+        .map(|r| html! { <li>{ outbound_url(r) }</li> });
+    html! {
+        <dl class="meta">
+            { text_fact("ID", &rule.id) }
+            { text_fact("Author", &rule.author) }
+            { text_fact("Date", &rule.date) }
+            { text_fact("Modified", &rule.modified) }
+            { text_fact("Status", &rule.status) }
+            { text_fact("Level", &rule.level) }
+            { text_fact("Rule type", &rule.rule_type) }
+            { text_fact("Language", &rule.language) }
+            { fact("Platforms", tags(&rule.platforms), rule.platforms.is_empty()) }
+            { fact("Data sources", html! { <ul class="plain">{ for sources }</ul> }, rule.sources.is_empty()) }
+            { fact("Techniques", html! { <ul class="plain">{ for techniques }</ul> }, rule.techniques.is_empty()) }
+            { fact("Tags", tags(&rule.tags), rule.tags.is_empty()) }
+            { fact("References", html! { <ul class="plain refs">{ for references }</ul> }, rule.references.is_empty()) }
+            { text_fact("License", &rule.license) }
+            { fact("Upstream", outbound_url(&rule.url), rule.url.is_empty()) }
+            { text_fact("Path", &rule.path) }
+        </dl>
+    }
+}
+
+/// The rule page.
+#[component]
+pub fn RulePage(props: &RuleProps) -> Html {
+    let ctx = use_ctx();
+    let Some(rule) = ctx.cat.find_rule(&props.id).and_then(|i| ctx.cat.rule(i)) else {
+        return html! {
+            <section class="page">
+                <h1>{ "Rule not found" }</h1>
+                <p>{ "No rule in this build has the id " }<code>{ &props.id }</code>{ "." }</p>
+                <p><AppLink to={Route::Index(View::default())}>{ "Back to the technique index" }</AppLink></p>
+            </section>
+        };
+    };
+    let view = &props.view;
+    let back = rule.techniques.first().map(|t| {
+        let to = Route::Technique { id: t.clone(), view: view.clone() };
+        html! { <><span aria-hidden="true">{ " › " }</span><AppLink {to}><span class="tid">{ t }</span></AppLink></> }
+    });
+    html! {
+        <article class="page rule-page">
+            <header class="tech-head">
+                <nav class="crumbs" aria-label="Breadcrumb">
+                    <AppLink to={Route::Index(View { rollup: false, ..view.clone() })}>{ "Techniques" }</AppLink>
+                    { for back }
+                </nav>
+                <h1>{ if rule.title.is_empty() { rule.id.clone() } else { rule.title.clone() } }</h1>
+                <p class="badges">
+                    { vendor_badge(rule.vendor) }
+                    if rule.deprecated { <span class="badge warn">{ "deprecated" }</span> }
+                    if rule.local { <span class="badge local">{ "local" }</span> }
+                    if !rule.status.is_empty() { <span class="tag">{ &rule.status }</span> }
+                    if !rule.level.is_empty() { <span class="tag">{ &rule.level }</span> }
+                </p>
+                if !rule.description.is_empty() {
+                    <p class="rule-desc">{ &rule.description }</p>
+                }
+            </header>
+            if !rule.notes.is_empty() {
+                <aside class="callout" aria-label="Parser notes">
+                    <strong>{ "Not fully understood by the parser" }</strong>
+                    <ul>{ for rule.notes.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
+                </aside>
+            }
+            <div class="rule-grid">
+                <section class="card" aria-labelledby="meta-h">
+                    <h2 id="meta-h">{ "Metadata" }</h2>
+                    { metadata(&ctx.cat, rule, view) }
+                    <p class="attribution muted">
+                        { format!("{} rule{}. ", rule.vendor.label(), if rule.license.is_empty() { String::new() } else { format!(", licensed {}", rule.license) }) }
+                        if safe_href(&rule.url).is_some() {
+                            { outbound(&rule.url, html! { { "View the upstream file" } }) }
+                        }
+                    </p>
+                </section>
+                if rule.logic.is_some() {
+                    <section class="card" aria-labelledby="logic-h">
+                        <h2 id="logic-h">{ "Logic" }</h2>
+                        { logic_tree(rule) }
+                    </section>
+                }
+            </div>
+            { predicate_table("Predicates ", "preds-h", &rule.predicates) }
+            { predicate_table("Exclusions ", "excl-h", &rule.exclusions) }
+            { predicate_table("Thresholds ", "thr-h", &rule.thresholds) }
+            if !rule.query.is_empty() {
+                <section class="card" aria-labelledby="query-h">
+                    <h2 id="query-h">{ "Original text" }</h2>
+                    <pre class="query"><code>{ &rule.query }</code></pre>
+                </section>
+            }
+        </article>
+    }
+}
