@@ -203,10 +203,16 @@ pub fn load_catalog(root: &Path, sample: bool) -> Result<(CatalogData, Vec<Parse
     let files = rule_files(root);
     let loaded = load_files(root, &files, &ctx, &sources);
     errors.extend(loaded.errors);
+    // The STIX objects carry no release number; the sources file names it.
+    let attack_version = sources
+        .iter()
+        .find(|s| s.name == "attack" && !s.release.is_empty())
+        .map(|s| s.release.trim_start_matches("ATT&CK v").to_string())
+        .unwrap_or_else(|| attack.version.clone());
     let meta = CorpusMeta {
         sample,
         sources,
-        attack_version: attack.version.clone(),
+        attack_version,
         files: loaded.files as u32,
         errors: errors.len() as u32,
     };

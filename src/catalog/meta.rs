@@ -20,6 +20,9 @@ pub struct SourceInfo {
     pub url_template: String,
     /// Leading folder of our corpus paths that the upstream repository lacks.
     pub strip_prefix: String,
+    /// The release the snapshot belongs to, where the upstream names one
+    /// (`ATT&CK v18`).
+    pub release: String,
 }
 
 impl SourceInfo {
