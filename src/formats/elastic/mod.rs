@@ -8,6 +8,7 @@
 mod document;
 mod eql;
 mod esql;
+pub mod kibana;
 mod kql;
 mod lex;
 mod lucene;

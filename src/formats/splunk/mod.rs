@@ -20,6 +20,7 @@ mod detection;
 mod lexer;
 mod macros;
 mod pipeline;
+pub mod savedsearches;
 mod search;
 mod tstats;
 mod where_expr;
