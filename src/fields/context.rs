@@ -7,8 +7,10 @@ use super::taxonomy::Taxonomy;
 use crate::model::{Predicate, Rule, Vendor};
 
 /// Filters whose values name the log source rather than an event property
-/// (Elastic rules select their dataset and OS this way).
-const SELECTOR_FIELDS: [&str; 6] = [
+/// (Elastic rules select their dataset and OS this way; Splunk Azure
+/// searches their log with `category=SignInLogs`).
+const SELECTOR_FIELDS: [&str; 7] = [
+    "category",
     "event.dataset",
     "data_stream.dataset",
     "event.module",

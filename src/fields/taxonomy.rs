@@ -89,6 +89,10 @@ struct PrefixRule {
     /// The whole sub-document is one field (`requestParameters.x` → `…request_parameters`).
     #[serde(default)]
     drop_rest: bool,
+    /// Only names starting with a capital: Windows event data names are
+    /// PascalCase, while lower-case names in a search are computed fields.
+    #[serde(default)]
+    capitalised: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -96,6 +100,8 @@ struct PrefixRule {
 struct File {
     #[serde(default)]
     splunk: SplunkSection,
+    #[serde(default)]
+    elastic: ElasticSection,
     #[serde(default)]
     context: Vec<ContextRule>,
     #[serde(default)]
@@ -110,6 +116,14 @@ struct SplunkSection {
     /// Datamodel object names that qualify CIM fields (`Processes`, `All_Traffic`).
     #[serde(default)]
     datamodel_objects: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ElasticSection {
+    /// ECS field sets and integration namespaces: canonical as written.
+    #[serde(default)]
+    namespaces: Vec<String>,
 }
 
 /// How a field as written resolved.
@@ -130,6 +144,7 @@ pub struct Taxonomy {
     contexts: Vec<ContextRule>,
     prefixes: Vec<PrefixRule>,
     datamodel_objects: Vec<String>,
+    namespaces: Vec<String>,
     by_name: HashMap<String, usize>,
     winevent: HashMap<String, usize>,
     by_vendor: HashMap<(Vendor, String), usize>,
@@ -139,12 +154,9 @@ pub struct Taxonomy {
 /// The shipped taxonomy, parsed on first use.
 pub fn taxonomy() -> &'static Taxonomy {
     static TAXONOMY: OnceLock<Taxonomy> = OnceLock::new();
-    TAXONOMY.get_or_init(|| match Taxonomy::parse(SOURCE) {
-        Ok(t) => t,
-        // A broken taxonomy is caught by the unit test below before release;
-        // at run time every field then simply stays unmapped.
-        Err(_) => Taxonomy::default(),
-    })
+    // A broken taxonomy fails the unit test below before release; at run
+    // time every field would then simply stay unmapped.
+    TAXONOMY.get_or_init(|| Taxonomy::parse(SOURCE).unwrap_or_default())
 }
 
 /// The lookup form of a field name: lower case, without Splunk's `{}`.
@@ -164,6 +176,12 @@ impl Taxonomy {
                 .datamodel_objects
                 .iter()
                 .map(|d| d.to_lowercase())
+                .collect(),
+            namespaces: file
+                .elastic
+                .namespaces
+                .iter()
+                .map(|n| n.to_lowercase())
                 .collect(),
             ..Taxonomy::default()
         };
@@ -229,10 +247,13 @@ impl Taxonomy {
                 return canonical;
             }
         }
+        let namespace = key.split('.').next().unwrap_or_default();
         Resolved {
             canonical: field.to_string(),
             def: None,
-            mapped: false,
+            mapped: dialect == Vendor::Elastic
+                && key.contains('.')
+                && self.namespaces.iter().any(|n| n == namespace),
         }
     }
 
@@ -303,6 +324,16 @@ impl Taxonomy {
             if !ctx.tags.iter().any(|t| t == tag) {
                 return None;
             }
+        }
+        if rule.capitalised && !field.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return None;
+        }
+        if dialect == Vendor::Splunk
+            && key
+                .split_once('.')
+                .is_some_and(|(object, _)| self.is_datamodel_object(object))
+        {
+            return None;
         }
         let from = rule.from.to_lowercase();
         if !key.starts_with(&from) || key.len() == from.len() && !rule.drop_rest {
