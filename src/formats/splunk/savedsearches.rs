@@ -5,8 +5,10 @@
 //!
 //! Syntax read here, as Splunk's `.conf` files define it:
 //! - `[name]` opens a stanza; settings before the first stanza belong to
-//!   `default`, a repeated stanza merges into the first, a repeated key keeps
-//!   its last value;
+//!   `[default]`, a repeated stanza merges into the first, a repeated key
+//!   keeps its last value;
+//! - every stanza inherits the `[default]` settings it does not set itself
+//!   (Splunk's layering), so `disabled = true` there disables them all;
 //! - `key = value`, split at the first `=`, both sides trimmed;
 //! - a value line ending in `\` continues on the next line, the line break
 //!   kept (long searches are written this way);
@@ -58,8 +60,11 @@ impl Stanza {
 
 /// Parses one `savedsearches.conf` into one rule per stanza with a search.
 pub fn parse(path: &str, text: &str, ctx: &Context) -> FileResult {
+    let mut stanzas = read(path, text)?.into_iter();
+    let defaults = stanzas.next().map(|d| d.settings).unwrap_or_default();
     let mut rules = Vec::new();
-    for stanza in read(path, text)? {
+    for mut stanza in stanzas {
+        stanza.settings.splice(0..0, defaults.iter().cloned());
         if let Some(rule) = to_rule(path, &stanza, ctx)? {
             rules.push(rule);
         }
@@ -73,7 +78,7 @@ pub fn parse(path: &str, text: &str, ctx: &Context) -> FileResult {
     Ok(rules)
 }
 
-/// Splits the file into stanzas.
+/// Splits the file into stanzas, `[default]` first.
 fn read(path: &str, text: &str) -> Result<Vec<Stanza>, ParseError> {
     let mut stanzas = vec![Stanza {
         name: "default".to_string(),
@@ -301,6 +306,14 @@ cron_schedule = 0 * * * *
         assert!(err.reason.contains("[b]"), "{}", err.reason);
         let err = parse_text("[default]\nsearch =\n").expect_err("no search");
         assert!(err.reason.contains("search ="), "{}", err.reason);
+    }
+
+    #[test]
+    fn default_settings_are_inherited_unless_overridden() {
+        let text = "disabled = 1\n[x]\nsearch = a=1\n[y]\ndisabled = 0\nsearch = b=2\n";
+        let rules = parse_text(text).expect("valid conf");
+        let status: Vec<&str> = rules.iter().map(|r| r.status.as_str()).collect();
+        assert_eq!(status, ["disabled", "enabled"]);
     }
 
     #[test]
