@@ -11,7 +11,7 @@ mod value;
 mod yaml;
 
 use crate::model::{DataSource, FileResult, ParseError, Rule};
-use yaml::{Document, Key, Node, Value};
+use yaml::{Key, Node, Value};
 
 /// Parses a Sigma file (one or more YAML documents) into rules. A file with
 /// a broken document fails as a whole, naming the document.
@@ -21,9 +21,10 @@ pub fn parse(path: &str, text: &str) -> FileResult {
     let mut rules = Vec::new();
     let mut global: Option<(Node, Vec<&str>)> = None;
     let mut previous: Option<(Node, Vec<&str>)> = None;
-    for doc in &documents {
-        let Some(root) = &doc.root else { continue };
-        let in_doc = |e: ParseError| in_document(e, doc, several);
+    for doc in documents {
+        let Some(root) = doc.root else { continue };
+        let (number, text) = (doc.number, doc.text);
+        let in_doc = |e: ParseError| in_document(e, number, several);
         if root.as_map().is_none() {
             return Err(in_doc(root.error(
                 path,
@@ -34,31 +35,30 @@ pub fn parse(path: &str, text: &str) -> FileResult {
         match action.as_deref() {
             None => {
                 if root.get("correlation").is_some() || root.get("filter").is_some() {
-                    rules.push(build_rule(path, root, &[doc.text]).map_err(in_doc)?);
+                    rules.push(build_rule(path, &root, &[text]).map_err(in_doc)?);
                     continue;
                 }
                 let (merged, texts) = match &global {
-                    Some((g, g_texts)) => (
-                        deep_update(root.clone(), g),
-                        [g_texts.as_slice(), &[doc.text]].concat(),
-                    ),
-                    None => (root.clone(), vec![doc.text]),
+                    Some((g, g_texts)) => {
+                        (deep_update(root, g), [g_texts.as_slice(), &[text]].concat())
+                    }
+                    None => (root, vec![text]),
                 };
                 rules.push(build_rule(path, &merged, &texts).map_err(in_doc)?);
                 previous = Some((merged, texts));
             }
             Some("global") => {
-                let template = without_action(root);
-                previous = Some((template.clone(), vec![doc.text]));
-                global = Some((template, vec![doc.text]));
+                let template = without_action(&root);
+                previous = Some((template.clone(), vec![text]));
+                global = Some((template, vec![text]));
             }
             Some("reset") => global = None,
             Some("repeat") => {
                 let (base, mut texts) = previous
                     .take()
-                    .unwrap_or_else(|| (empty_map(root), Vec::new()));
-                let merged = deep_update(base, &without_action(root));
-                texts.push(doc.text);
+                    .unwrap_or_else(|| (empty_map(&root), Vec::new()));
+                let merged = deep_update(base, &without_action(&root));
+                texts.push(text);
                 rules.push(build_rule(path, &merged, &texts).map_err(in_doc)?);
                 previous = Some((merged, texts));
             }
@@ -81,9 +81,9 @@ pub fn parse(path: &str, text: &str) -> FileResult {
     Ok(rules)
 }
 
-fn in_document(mut e: ParseError, doc: &Document, several: bool) -> ParseError {
+fn in_document(mut e: ParseError, number: usize, several: bool) -> ParseError {
     if several && !e.reason.starts_with("YAML document") {
-        e.reason = format!("YAML document {}: {}", doc.number, e.reason);
+        e.reason = format!("YAML document {number}: {}", e.reason);
     }
     e
 }

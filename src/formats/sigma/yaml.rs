@@ -1,11 +1,15 @@
-//! YAML loading for Sigma files: splits a file into documents, parses each
-//! with budgets (size, depth, alias expansion) and yields a small tree that
-//! remembers where every node starts, so later errors can point at it.
+//! YAML loading for Sigma files: splits a file into documents, reads each
+//! from the YAML event stream of serde-saphyr's parser under limits (size,
+//! depth, node count with aliases expanded) and yields a small tree that
+//! remembers where every node starts, so later errors can point at it. The
+//! event layer is used directly because it is several times faster than
+//! going through serde, and Sigma needs YAML 1.1 typing (as pySigma reads it).
 
 use crate::model::ParseError;
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{options::DuplicateKeyPolicy, Spanned};
-use std::fmt;
+use serde_saphyr::granit_parser::{
+    Event, Options as ParserOptions, Parser, ScalarStyle, Span, Tag,
+};
+use std::collections::HashMap;
 
 /// Largest Sigma file accepted (real rules are a few kilobytes).
 pub const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;
@@ -170,207 +174,253 @@ fn split_documents(text: &str) -> Vec<(u32, &str)> {
 
 type YamlFailure = (Option<u32>, Option<u32>, String);
 
-/// Parses one document under the budgets, restores number spellings and
-/// shifts positions by `line_shift` so they count from the top of the file.
+/// Deepest nesting of lists and maps accepted.
+const MAX_DEPTH: usize = 64;
+/// Most nodes one document may produce, aliases expanded included.
+const MAX_NODES: usize = 200_000;
+
+/// Parses one document from the YAML event stream under the limits (depth,
+/// nodes, alias expansion); positions count from the top of the file.
 fn parse_document(chunk: &str, line_shift: u32) -> Result<Option<Node>, YamlFailure> {
-    let mut alias_limits = serde_saphyr::options::AliasLimits::default();
-    alias_limits.max_total_replayed_events = 100_000;
-    alias_limits.max_replay_stack_depth = 16;
-    alias_limits.max_alias_expansions_per_anchor = 1_000;
-    let options = serde_saphyr::options! {
-        budget: serde_saphyr::budget! {
-            max_depth: 64,
-            max_aliases: 1_000,
-            max_anchors: 1_000,
-            max_nodes: 200_000,
-            max_documents: 1,
-            max_total_scalar_bytes: MAX_FILE_BYTES,
-        },
-        alias_limits: alias_limits,
-        duplicate_keys: DuplicateKeyPolicy::LastWins,
-        with_snippet: false,
+    let mut options = ParserOptions::default();
+    options.emit_comments = false;
+    options.flow_nesting_limit = MAX_DEPTH;
+    options.block_nesting_limit = MAX_DEPTH;
+    let mut builder = Builder {
+        line_shift,
+        ..Builder::default()
     };
-    let parsed: Option<SpannedNode> =
-        serde_saphyr::from_str_with_options(chunk, options).map_err(|e| {
-            let loc = e.location();
-            let message = e.to_string();
-            let message = message.lines().next().unwrap_or("").trim().to_string();
+    for event in Parser::new_from_str_with_options(chunk, options) {
+        let (event, span) = event.map_err(|e| {
+            let mark = e.marker();
             (
-                loc.map(|l| l.line() as u32),
-                loc.map(|l| l.column() as u32),
-                message,
+                Some(mark.line() as u32 + line_shift),
+                Some(mark.col() as u32 + 1),
+                e.info(),
             )
         })?;
-    Ok(parsed.map(|n| n.into_node(chunk, line_shift)))
+        builder
+            .event(event, span)
+            .map_err(|reason| (None, None, reason))?;
+    }
+    Ok(builder.root.filter(|n| n.value != Value::Null))
 }
 
-/// A node as deserialized, before number spellings are restored from the text.
-struct SpannedNode {
-    value: RawValue,
-    line: u32,
-    column: u32,
-    byte_range: Option<(usize, usize)>,
+/// A list or map being read, with the anchor it will be stored under.
+enum Frame {
+    Seq {
+        at: (u32, u32),
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        at: (u32, u32),
+        anchor: usize,
+        entries: Vec<(Key, Node)>,
+        key: Option<Key>,
+    },
 }
 
-enum RawValue {
-    Null,
-    Bool(bool),
-    Number(String),
-    Str(String),
-    Seq(Vec<SpannedNode>),
-    Map(Vec<(SpannedNode, SpannedNode)>),
+/// Builds [`Node`]s from parser events, expanding aliases under a node budget.
+#[derive(Default)]
+struct Builder {
+    line_shift: u32,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    nodes: usize,
+    root: Option<Node>,
 }
 
-impl SpannedNode {
-    fn into_node(self, source: &str, line_shift: u32) -> Node {
-        let value = match self.value {
-            RawValue::Null => Value::Null,
-            RawValue::Bool(b) => Value::Bool(b),
-            RawValue::Number(n) => Value::Number(
-                self.byte_range
-                    .and_then(|(from, len)| source.get(from..from + len))
-                    .map(str::trim)
-                    .filter(|raw| !raw.is_empty() && !raw.starts_with(['\'', '"', '!']))
-                    .map(str::to_string)
-                    .unwrap_or(n),
-            ),
-            RawValue::Str(s) => Value::Str(s),
-            RawValue::Seq(items) => Value::Seq(
-                items
-                    .into_iter()
-                    .map(|i| i.into_node(source, line_shift))
-                    .collect(),
-            ),
-            RawValue::Map(entries) => {
-                let mut out: Vec<(Key, Node)> = Vec::with_capacity(entries.len());
-                for (k, v) in entries {
-                    let key_node = k.into_node(source, line_shift);
-                    let key = Key {
-                        text: key_node.scalar_text().unwrap_or_default(),
-                        line: key_node.line,
-                        column: key_node.column,
-                    };
-                    let value = v.into_node(source, line_shift);
-                    match out
-                        .iter_mut()
-                        .find(|(existing, _)| existing.text == key.text)
-                    {
-                        Some(slot) => slot.1 = value,
-                        None => out.push((key, value)),
-                    }
-                }
-                Value::Map(out)
+impl Builder {
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), String> {
+        let at = (
+            span.start.line() as u32 + self.line_shift,
+            span.start.col() as u32 + 1,
+        );
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let value = scalar(&text, style, tag.as_deref());
+                self.complete(Node::at(value, at), anchor, 1)
             }
-        };
+            Event::Alias(id) => {
+                let (node, size) = self
+                    .anchors
+                    .get(&id)
+                    .cloned()
+                    .ok_or_else(|| "alias to an unknown anchor".to_string())?;
+                self.complete(
+                    Node {
+                        line: at.0,
+                        column: at.1,
+                        ..node
+                    },
+                    0,
+                    size,
+                )
+            }
+            Event::SequenceStart(_, anchor, _) => self.open(Frame::Seq {
+                at,
+                anchor,
+                items: Vec::new(),
+            }),
+            Event::MappingStart(_, anchor, _) => self.open(Frame::Map {
+                at,
+                anchor,
+                entries: Vec::new(),
+                key: None,
+            }),
+            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
+                Some(Frame::Seq { at, anchor, items }) => {
+                    self.complete(Node::at(Value::Seq(items), at), anchor, 1)
+                }
+                Some(Frame::Map {
+                    at,
+                    anchor,
+                    entries,
+                    ..
+                }) => self.complete(Node::at(Value::Map(entries), at), anchor, 1),
+                None => Err("unbalanced end of a list or map".to_string()),
+            },
+            _ => Ok(()),
+        }
+    }
+
+    fn open(&mut self, frame: Frame) -> Result<(), String> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(format!(
+                "lists and maps nest deeper than {MAX_DEPTH} levels"
+            ));
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    /// Places a finished node (`size` nodes, aliases expanded) in its parent.
+    fn complete(&mut self, node: Node, anchor: usize, size: usize) -> Result<(), String> {
+        self.nodes += size;
+        if self.nodes > MAX_NODES {
+            return Err(format!(
+                "document expands to more than {MAX_NODES} values (alias bomb?)"
+            ));
+        }
+        if anchor != 0 {
+            let size = match &node.value {
+                Value::Seq(_) | Value::Map(_) if size == 1 => node_count(&node),
+                _ => size,
+            };
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        match self.stack.last_mut() {
+            None if self.root.is_none() => self.root = Some(node),
+            None => return Err("more than one YAML document without a '---' line".to_string()),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => {
+                    if matches!(node.value, Value::Seq(_) | Value::Map(_)) {
+                        return Err(format!(
+                            "line {}: a mapping key must be a plain value, not a list or map",
+                            node.line
+                        ));
+                    }
+                    *key = Some(Key {
+                        text: node.scalar_text().unwrap_or_default(),
+                        line: node.line,
+                        column: node.column,
+                    });
+                }
+                Some(k) => match entries.iter_mut().find(|(e, _)| e.text == k.text) {
+                    Some(slot) => slot.1 = node,
+                    None => entries.push((k, node)),
+                },
+            },
+        }
+        Ok(())
+    }
+}
+
+fn node_count(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Seq(items) => items.iter().map(node_count).sum(),
+        Value::Map(entries) => entries.iter().map(|(_, v)| 1 + node_count(v)).sum(),
+        _ => 0,
+    }
+}
+
+impl Node {
+    fn at(value: Value, (line, column): (u32, u32)) -> Node {
         Node {
             value,
-            line: self.line + line_shift,
-            column: self.column,
+            line,
+            column,
         }
     }
 }
 
-impl<'de> Deserialize<'de> for SpannedNode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned = Spanned::<RawValue>::deserialize(deserializer)?;
-        let loc = spanned.referenced;
-        let span = loc.span();
-        let byte_range = span
-            .byte_offset()
-            .zip(span.byte_len())
-            .map(|(o, l)| (o as usize, l as usize));
-        Ok(SpannedNode {
-            value: spanned.value,
-            line: loc.line() as u32,
-            column: loc.column() as u32,
-            byte_range,
-        })
+/// Resolves a scalar's type as YAML 1.1 readers (PyYAML, hence pySigma) do:
+/// only plain, untagged scalars can be null, booleans or numbers.
+fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
+    if let Some(tag) = tag.filter(|t| t.is_yaml_core_schema()) {
+        return match tag.suffix() {
+            "null" => Value::Null,
+            "bool" => plain_scalar(text),
+            "int" | "float" => Value::Number(text.to_string()),
+            _ => Value::Str(text.to_string()),
+        };
+    }
+    if style != ScalarStyle::Plain {
+        return Value::Str(text.to_string());
+    }
+    plain_scalar(text)
+}
+
+fn plain_scalar(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+        "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Value::Bool(true),
+        "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
+            Value::Bool(false)
+        }
+        _ if is_number(text) => Value::Number(text.to_string()),
+        _ => Value::Str(text.to_string()),
     }
 }
 
-impl<'de> Deserialize<'de> for RawValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RawVisitor)
+/// YAML 1.1 integers (decimal, `0x`, `0b`, octal) and floats (`1.5`, `1e3`
+/// with a dot, `.inf`, `.nan`).
+fn is_number(text: &str) -> bool {
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if matches!(body, ".inf" | ".Inf" | ".INF") || matches!(text, ".nan" | ".NaN" | ".NAN") {
+        return true;
     }
-}
-
-struct RawVisitor;
-
-impl<'de> Visitor<'de> for RawVisitor {
-    type Value = RawValue;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a YAML value")
+    let digits =
+        |s: &str, ok: fn(u8) -> bool| !s.is_empty() && s.bytes().all(|b| ok(b) || b == b'_');
+    if let Some(hex) = body.strip_prefix("0x") {
+        return digits(hex, |b| b.is_ascii_hexdigit());
     }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawValue, E> {
-        Ok(RawValue::Bool(v))
+    if let Some(bin) = body.strip_prefix("0b") {
+        return digits(bin, |b| b == b'0' || b == b'1');
     }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawValue, E> {
-        Ok(RawValue::Number(v.to_string()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawValue, E> {
-        Ok(RawValue::Number(v.to_string()))
-    }
-
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<RawValue, E> {
-        Ok(RawValue::Number(v.to_string()))
-    }
-
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<RawValue, E> {
-        Ok(RawValue::Number(v.to_string()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawValue, E> {
-        Ok(RawValue::Number(format!("{v:?}")))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<RawValue, E> {
-        Ok(RawValue::Str(v.to_string()))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<RawValue, E> {
-        Ok(RawValue::Str(v))
-    }
-
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<RawValue, E> {
-        Ok(RawValue::Str(String::from_utf8_lossy(v).into_owned()))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<RawValue, E> {
-        Ok(RawValue::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<RawValue, E> {
-        Ok(RawValue::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<RawValue, D::Error> {
-        RawValue::deserialize(deserializer)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawValue, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<SpannedNode>()? {
-            items.push(item);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
+    });
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let decimal = |b: u8| b.is_ascii_digit();
+    match frac {
+        None => exponent.is_none() && digits(int, decimal) && !int.starts_with('_'),
+        Some(f) => {
+            exponent_ok
+                && (int.is_empty() || digits(int, decimal))
+                && (f.is_empty() || digits(f, decimal))
+                && !(int.is_empty() && f.is_empty())
         }
-        Ok(RawValue::Seq(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawValue, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<SpannedNode>()? {
-            if matches!(key.value, RawValue::Seq(_) | RawValue::Map(_)) {
-                return Err(de::Error::custom(
-                    "a mapping key must be a plain value, not a list or map",
-                ));
-            }
-            let value = map.next_value::<SpannedNode>()?;
-            entries.push((key, value));
-        }
-        Ok(RawValue::Map(entries))
     }
 }
 
@@ -447,6 +497,36 @@ mod tests {
         assert!(load("bomb.yml", &bomb).is_err());
         let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
         assert!(load("deep.yml", &deep).is_err());
+    }
+
+    #[test]
+    fn plain_scalars_are_typed_like_yaml_1_1() {
+        let docs = load(
+            "t.yml",
+            "a: [yes, Off, 0x1F, 1_000, 1.5e+3, .5, 12:30, 1.2.3, '7', !!str 8, ~, '']\n",
+        )
+        .unwrap();
+        let a = docs[0].root.as_ref().unwrap().get("a").unwrap();
+        let Value::Seq(items) = &a.value else {
+            panic!("a list")
+        };
+        let kinds: Vec<_> = items
+            .iter()
+            .map(|n| match &n.value {
+                Value::Null => "null",
+                Value::Bool(_) => "bool",
+                Value::Number(_) => "number",
+                Value::Str(_) => "str",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "bool", "bool", "number", "number", "number", "number", "str", "str", "str", "str",
+                "null", "str"
+            ]
+        );
     }
 
     #[test]
