@@ -67,6 +67,10 @@ enum Command {
         /// Corpus root (default: $RULESCOPE_CORPUS, else the sample rules).
         #[arg(long)]
         corpus: Option<PathBuf>,
+        /// Also print the field taxonomy's coverage and the N most used
+        /// unmapped fields per vendor (20 when no N is given).
+        #[arg(long, num_args = 0..=1, default_missing_value = "20", value_name = "N")]
+        unmapped: Option<usize>,
     },
 }
 
@@ -81,7 +85,7 @@ fn main() -> ExitCode {
             filter,
         } => technique(&id, corpus.as_deref(), format, rollup, &filter),
         Command::Bundle { out, corpus } => bundle(&out, corpus.as_deref()),
-        Command::Stats { corpus } => stats(corpus.as_deref()),
+        Command::Stats { corpus, unmapped } => stats(corpus.as_deref(), unmapped),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -168,7 +172,7 @@ fn bundle(out: &Path, flag: Option<&Path>) -> Result<(), String> {
     Ok(())
 }
 
-fn stats(flag: Option<&Path>) -> Result<(), String> {
+fn stats(flag: Option<&Path>, unmapped: Option<usize>) -> Result<(), String> {
     let (root, sample) = corpus::resolve_root(flag);
     let started = Instant::now();
     let (ctx, mut errors) = corpus::context(&root);
@@ -179,5 +183,9 @@ fn stats(flag: Option<&Path>) -> Result<(), String> {
     errors.extend(loaded.errors.iter().cloned());
     let mut out = std::io::stdout().lock();
     output::write_stats(&mut out, &root, sample, &loaded, &errors, elapsed)
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    if let Some(limit) = unmapped {
+        output::write_unmapped(&mut out, &loaded.rules, limit).map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }

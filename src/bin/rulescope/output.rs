@@ -3,7 +3,8 @@
 
 use rulescope::catalog::TechniqueGuide;
 use rulescope::corpus::Loaded;
-use rulescope::model::{ParseError, Predicate, Vendor};
+use rulescope::fields;
+use rulescope::model::{ParseError, Predicate, Rule, Vendor};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -220,6 +221,35 @@ pub fn write_stats(
     }
     for e in errors {
         writeln!(out, "error: {e}")?;
+    }
+    Ok(())
+}
+
+/// Writes `stats --unmapped`: the mapped share of predicate occurrences per
+/// vendor, then the `limit` most used fields the taxonomy does not know.
+pub fn write_unmapped(out: &mut impl Write, rules: &[Rule], limit: usize) -> io::Result<()> {
+    writeln!(out, "vendor     mapped   fields  share  keywords")?;
+    for (v, c) in fields::coverage(rules) {
+        writeln!(
+            out,
+            "{:<9} {:>7} {:>8} {:>5.1}% {:>9}",
+            v.key(),
+            c.mapped,
+            c.fields,
+            100.0 * c.share(),
+            c.keywords
+        )?;
+    }
+    writeln!(out, "most used unmapped fields (rules, occurrences):")?;
+    for u in fields::top_unmapped(rules, limit) {
+        writeln!(
+            out,
+            "{:<9} {:>5} {:>6}  {}",
+            u.vendor.key(),
+            u.rules,
+            u.occurrences,
+            u.field
+        )?;
     }
     Ok(())
 }
