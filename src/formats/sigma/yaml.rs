@@ -155,8 +155,7 @@ fn split_documents(text: &str) -> Vec<(u32, &str)> {
     let mut start = 0usize;
     let mut start_line = 1u32;
     let mut offset = 0usize;
-    let mut line = 1u32;
-    for raw in text.split_inclusive('\n') {
+    for (line, raw) in (1u32..).zip(text.split_inclusive('\n')) {
         let content = raw.trim_end_matches(['\n', '\r']);
         let marker =
             content == "---" || content.starts_with("--- ") || content.starts_with("---\t");
@@ -166,7 +165,6 @@ fn split_documents(text: &str) -> Vec<(u32, &str)> {
             start_line = line;
         }
         offset += raw.len();
-        line += 1;
     }
     chunks.push((start_line, &text[start..]));
     chunks
