@@ -115,8 +115,9 @@ fn read(path: &str, text: &str) -> Result<Vec<Stanza>, ParseError> {
             .at(number, 1));
         };
         let mut value = first.trim_start().to_string();
-        while let Some(kept) = value.strip_suffix('\\') {
-            value = format!("{kept}\n");
+        while value.ends_with('\\') {
+            value.pop();
+            value.push('\n');
             match lines.next() {
                 Some((next, _)) => value.push_str(next),
                 None => break,
@@ -323,6 +324,19 @@ cron_schedule = 0 * * * *
         assert_eq!(rules.len(), 2);
         assert_eq!(rules[0].query, "c=3");
         assert_eq!(rules[0].status, "disabled");
+    }
+
+    #[test]
+    fn long_continued_values_are_read_in_linear_time() {
+        let text = format!("[x]\nsearch = a=1 \\\n{}b=2\n", "c=3 \\\n".repeat(200_000));
+        let started = std::time::Instant::now();
+        let stanzas = read("x.conf", &text).expect("valid conf");
+        assert!(stanzas[1].get("search").is_some_and(|s| s.ends_with("b=2")));
+        assert!(
+            started.elapsed().as_secs() < 2,
+            "took {:?}",
+            started.elapsed()
+        );
     }
 
     #[test]
