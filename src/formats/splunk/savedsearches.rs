@@ -14,8 +14,17 @@
 //!   kept (long searches are written this way);
 //! - lines starting with `#` are comments.
 //!
-//! Stanzas without a non-empty `search` (`[default]`, report-only stanzas)
-//! are skipped. A line that is none of the above fails the file at that
+//! What a rule takes from its stanza: the title is the stanza name; the id
+//! is the ESCU `detection_id` inside `action.correlationsearch.metadata`,
+//! else `action.correlationsearch.label`, else the stanza name; ATT&CK ids
+//! and analytic stories come from the `mitre_attack` / `analytic_story`
+//! lists of `action.correlationsearch.annotations` (or the older
+//! `action.escu.mappings`); the level is `action.notable.param.severity`,
+//! the status `disabled` / `enabled` from `disabled`, the dates
+//! `action.escu.creation_date` / `modify_date`.
+//!
+//! `[default]` itself and stanzas without a non-empty `search` (reports,
+//! lookups-only stanzas) are skipped. A line that is none of the above fails the file at that
 //! line; invalid JSON in the ATT&CK annotations fails it at the stanza line.
 
 use super::pipeline;
