@@ -68,8 +68,41 @@ pub struct Detection {
     pub search: Option<String>,
 }
 
+/// Top-level sections the catalog does not use; skipping them before YAML
+/// parsing more than halves the time spent per file.
+const UNUSED: [&str; 4] = [
+    "tests:",
+    "drilldown_searches:",
+    "how_to_implement:",
+    "known_false_positives:",
+];
+
+/// `text` without the block-style top-level sections in [`UNUSED`] (a
+/// section runs until the next key in column 0). Should the cut text not
+/// parse, the full text is parsed instead, so errors and odd layouts are
+/// judged on what the author wrote.
+fn without_unused_sections(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut skipping = false;
+    for line in text.split_inclusive('\n') {
+        // A key in column 0; `- item` and comments in column 0 belong to
+        // the section above.
+        let top_level = line.starts_with(|c: char| !c.is_whitespace() && c != '#' && c != '-');
+        if top_level {
+            skipping = UNUSED.iter().any(|k| line.starts_with(k));
+        }
+        if !skipping {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 /// Reads the YAML of one detection; errors carry the YAML position.
 pub fn read(path: &str, text: &str) -> Result<Detection, ParseError> {
+    if let Ok(det) = serde_saphyr::from_str::<Detection>(&without_unused_sections(text)) {
+        return check(path, det);
+    }
     let det: Detection = serde_saphyr::from_str(text).map_err(|e| {
         let err = ParseError::new(path, format!("detection is not valid YAML: {e}"));
         match e.location() {
@@ -77,6 +110,10 @@ pub fn read(path: &str, text: &str) -> Result<Detection, ParseError> {
             None => err,
         }
     })?;
+    check(path, det)
+}
+
+fn check(path: &str, det: Detection) -> Result<Detection, ParseError> {
     if det.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
         return Err(ParseError::new(path, "detection has no `name`"));
     }
@@ -209,6 +246,13 @@ mod tests {
         assert_eq!(rule.sources.len(), 2);
         assert!(rule.deprecated);
         assert!(rule.url.ends_with("/detections/deprecated/x.yml"));
+    }
+
+    #[test]
+    fn unused_sections_are_cut_at_the_next_top_level_key() {
+        let text =
+            "name: a\ntests:\n- x: 1\n  y: 2\n# c\nsearch: s\nhow_to_implement: long\n  text\n";
+        assert_eq!(without_unused_sections(text), "name: a\nsearch: s\n");
     }
 
     #[test]
