@@ -36,8 +36,11 @@ fn relative(root: &Path, p: &Path) -> String {
         .replace('\\', "/")
 }
 
+/// Rules read, (path, error) pairs, seconds taken.
+type Loaded = (Vec<Rule>, Vec<(String, String)>, f64);
+
 /// Loads the macros and every detection; `None` when there is no corpus.
-pub fn load() -> Option<(Vec<Rule>, Vec<(String, String)>, f64)> {
+fn load() -> Option<Loaded> {
     let root = corpus_root();
     let splunk_dir = root.join("splunk");
     if !splunk_dir.is_dir() {
@@ -133,7 +136,7 @@ fn every_current_detection_reads_and_is_summarised() {
         }
     }
     let mut kinds: Vec<_> = kinds.into_iter().collect();
-    kinds.sort_by(|a, b| b.1.cmp(&a.1));
+    kinds.sort_by_key(|k| std::cmp::Reverse(k.1));
     println!("most common notes:");
     for (k, n) in kinds.iter().take(25) {
         println!("  {n:5} {k}");
