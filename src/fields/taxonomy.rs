@@ -147,8 +147,8 @@ pub struct Taxonomy {
     namespaces: Vec<String>,
     by_name: HashMap<String, usize>,
     winevent: HashMap<String, usize>,
-    by_vendor: HashMap<(Vendor, String), usize>,
-    by_context: HashMap<(String, String), usize>,
+    by_vendor: HashMap<Vendor, HashMap<String, usize>>,
+    by_context: HashMap<String, HashMap<String, usize>>,
 }
 
 /// The shipped taxonomy, parsed on first use.
@@ -197,15 +197,15 @@ impl Taxonomy {
                 (Vendor::Splunk, &f.splunk),
                 (Vendor::Elastic, &f.elastic),
             ] {
+                let names = t.by_vendor.entry(vendor).or_default();
                 for a in list {
-                    t.by_vendor.entry((vendor, lookup_key(a))).or_insert(i);
+                    names.entry(lookup_key(a)).or_insert(i);
                 }
             }
             for (tag, list) in &f.contexts {
+                let names = t.by_context.entry(tag.to_lowercase()).or_default();
                 for a in list {
-                    t.by_context
-                        .entry((tag.to_lowercase(), lookup_key(a)))
-                        .or_insert(i);
+                    names.entry(lookup_key(a)).or_insert(i);
                 }
             }
         }
@@ -273,12 +273,12 @@ impl Taxonomy {
     fn lookup(&self, dialect: Vendor, ctx: &RuleContext, key: &str) -> Option<usize> {
         ctx.tags
             .iter()
-            .find_map(|tag| self.by_context.get(&(tag.clone(), key.to_string())))
+            .find_map(|tag| self.by_context.get(tag)?.get(key))
             .or_else(|| match dialect {
                 Vendor::Splunk if !key.contains('.') => self.splunk_in_datamodel(ctx, key),
                 _ => None,
             })
-            .or_else(|| self.by_vendor.get(&(dialect, key.to_string())))
+            .or_else(|| self.vendor_name(dialect, key))
             .or_else(|| match dialect {
                 Vendor::Splunk => self.splunk_bare(key),
                 _ => None,
@@ -296,14 +296,19 @@ impl Taxonomy {
     fn splunk_in_datamodel(&self, ctx: &RuleContext, key: &str) -> Option<&usize> {
         ctx.datamodels
             .iter()
-            .find_map(|dm| self.by_vendor.get(&(Vendor::Splunk, format!("{dm}.{key}"))))
+            .find_map(|dm| self.vendor_name(Vendor::Splunk, &format!("{dm}.{key}")))
+    }
+
+    /// One of a dialect's own spellings.
+    fn vendor_name(&self, dialect: Vendor, key: &str) -> Option<&usize> {
+        self.by_vendor.get(&dialect)?.get(key)
     }
 
     /// A qualified CIM name not listed for its object, tried bare.
     fn splunk_bare(&self, key: &str) -> Option<&usize> {
         let (object, bare) = key.split_once('.')?;
         if self.is_datamodel_object(object) {
-            self.by_vendor.get(&(Vendor::Splunk, bare.to_string()))
+            self.vendor_name(Vendor::Splunk, bare)
         } else {
             None
         }

@@ -11,13 +11,17 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::time::Duration;
 
-/// The `normalize` predicate shape: `{field, canonical, op, value}`.
+/// The `normalize` predicate shape: `{field, canonical, op, value}`, plus
+/// `norm` when the comparison form differs from the value.
 #[derive(Serialize)]
 struct PredicateOut<'a> {
     field: &'a str,
     canonical: &'a str,
     op: &'a str,
     value: &'a str,
+    /// The comparison form (`rulescope::fields`), shown where it differs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    norm: Option<&'a str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     modifiers: &'a [String],
 }
@@ -29,6 +33,7 @@ impl<'a> From<&'a Predicate> for PredicateOut<'a> {
             canonical: &p.canonical,
             op: p.op.key(),
             value: &p.value,
+            norm: (p.norm != p.value).then_some(p.norm.as_str()),
             modifiers: &p.modifiers,
         }
     }
