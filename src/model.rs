@@ -300,6 +300,9 @@ impl Rule {
 struct LogicBuilder {
     predicates: Vec<Predicate>,
     exclusions: Vec<Predicate>,
+    /// Index of each distinct predicate per polarity (`true` = exclusion),
+    /// so deduplication stays linear in the rule's size.
+    seen: std::collections::HashMap<(bool, Predicate), u32>,
 }
 
 impl LogicBuilder {
@@ -319,17 +322,14 @@ impl LogicBuilder {
                 } else {
                     &mut self.predicates
                 };
-                let index = match list.iter().position(|q| *q == p) {
-                    Some(i) => i,
-                    None => {
-                        list.push(p);
-                        list.len() - 1
-                    }
-                };
+                let index = *self.seen.entry((negated, p)).or_insert_with_key(|(_, p)| {
+                    list.push(p.clone());
+                    (list.len() - 1) as u32
+                });
                 if negated {
-                    Logic::Excl(index as u32)
+                    Logic::Excl(index)
                 } else {
-                    Logic::Pred(index as u32)
+                    Logic::Pred(index)
                 }
             }
         }
