@@ -1,25 +1,56 @@
 //! Versioned binary encoding of a catalog: encoded natively by the CLI,
 //! decoded in the browser. Layout: magic `RSCB`, a little-endian `u32`
-//! format version, then the postcard encoding of [`CatalogData`].
+//! format version, then a brotli stream of the postcard encoding of
+//! [`CatalogData`]. What can be derived again is left out to keep the page
+//! small: canonical fields and comparison keys (the field taxonomy recomputes
+//! them) and upstream links (the sources' URL templates rebuild them).
 
-use crate::catalog::CatalogData;
+use crate::catalog::{attach_source, CatalogData};
+use crate::fields;
+use std::io::Read;
 
 const MAGIC: &[u8; 4] = b"RSCB";
 
 /// Bumped whenever the model changes shape, so a stale bundle is refused
 /// with a clear message instead of decoding into garbage.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
-/// Encodes a catalog for embedding.
-pub fn encode(data: &CatalogData) -> Result<Vec<u8>, String> {
+/// Largest decoded bundle accepted, against a corrupt or hostile stream.
+const MAX_DECODED: u64 = 512 * 1024 * 1024;
+
+/// Encodes a catalog for embedding, at brotli `quality` (0–11; 11 is the
+/// smallest and slowest).
+#[cfg(feature = "cli")]
+pub fn encode(data: &CatalogData, quality: u32) -> Result<Vec<u8>, String> {
+    use std::io::Write;
+    let mut slim = data.clone();
+    for rule in &mut slim.rules {
+        let mut rebuilt = crate::model::Rule {
+            path: rule.path.clone(),
+            ..crate::model::Rule::default()
+        };
+        attach_source(&mut rebuilt, &data.meta.sources);
+        if rebuilt.url == rule.url {
+            rule.url.clear();
+        }
+        for p in rule.all_predicates_mut() {
+            p.canonical.clear();
+            p.norm.clear();
+        }
+    }
+    let body = postcard::to_allocvec(&slim).map_err(|e| format!("cannot encode bundle: {e}"))?;
     let mut out = MAGIC.to_vec();
     out.extend_from_slice(&VERSION.to_le_bytes());
-    let body = postcard::to_allocvec(data).map_err(|e| format!("cannot encode bundle: {e}"))?;
-    out.extend_from_slice(&body);
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 1 << 16, quality.min(11), 24);
+        w.write_all(&body)
+            .map_err(|e| format!("cannot compress bundle: {e}"))?;
+    }
     Ok(out)
 }
 
-/// Decodes a bundle written by [`encode`] with the same [`VERSION`].
+/// Decodes a bundle written by [`encode`] with the same [`VERSION`], and
+/// recomputes what was left out.
 pub fn decode(bytes: &[u8]) -> Result<CatalogData, String> {
     let header = bytes
         .get(..8)
@@ -33,12 +64,26 @@ pub fn decode(bytes: &[u8]) -> Result<CatalogData, String> {
             "bundle format {version} does not match this build's format {VERSION}; rebuild the bundle"
         ));
     }
-    postcard::from_bytes(&bytes[8..]).map_err(|e| format!("corrupt bundle: {e}"))
+    let mut body = Vec::new();
+    brotli_decompressor::Decompressor::new(&bytes[8..], 1 << 16)
+        .take(MAX_DECODED)
+        .read_to_end(&mut body)
+        .map_err(|e| format!("corrupt bundle (compression): {e}"))?;
+    let mut data: CatalogData =
+        postcard::from_bytes(&body).map_err(|e| format!("corrupt bundle: {e}"))?;
+    let sources = std::mem::take(&mut data.meta.sources);
+    for rule in &mut data.rules {
+        attach_source(rule, &sources);
+        fields::normalise_rule(rule);
+    }
+    data.meta.sources = sources;
+    Ok(data)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::SourceInfo;
     use crate::model::{Expr, Op, Predicate, Rule, Vendor};
 
     #[test]
@@ -46,22 +91,36 @@ mod tests {
         let mut rule = Rule {
             vendor: Vendor::Elastic,
             id: "x".into(),
+            path: "elastic/rules/windows/x.toml".into(),
             techniques: vec!["T1059".into()],
             ..Rule::default()
         };
         rule.set_logic(Expr::Not(Box::new(Expr::Pred(Predicate::new(
             "process.name",
             Op::Match,
-            "cmd.exe",
+            "CMD.exe",
         )))));
-        let data = CatalogData {
+        let mut data = CatalogData {
             rules: vec![rule],
             ..CatalogData::default()
         };
-        let bytes = encode(&data).unwrap();
+        data.meta.sources.push(SourceInfo {
+            name: "elastic".into(),
+            commit: "c0ffee".into(),
+            license: "Elastic License v2".into(),
+            url_template: "https://github.com/elastic/detection-rules/blob/{commit}/{path}".into(),
+            strip_prefix: "elastic/".into(),
+            ..SourceInfo::default()
+        });
+        for r in &mut data.rules {
+            attach_source(r, &data.meta.sources);
+            fields::normalise_rule(r);
+        }
+        assert!(data.rules[0].url.ends_with("/c0ffee/rules/windows/x.toml"));
+        let bytes = encode(&data, 5).unwrap();
         assert_eq!(decode(&bytes).unwrap(), data);
         assert!(decode(b"RSC").unwrap_err().contains("truncated"));
-        assert!(decode(b"XXXX\x01\0\0\0").unwrap_err().contains("magic"));
+        assert!(decode(b"XXXX\x02\0\0\0").unwrap_err().contains("magic"));
         assert!(decode(b"RSCB\x09\0\0\0").unwrap_err().contains("rebuild"));
         assert!(decode(&bytes[..bytes.len() - 3])
             .unwrap_err()

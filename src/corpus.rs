@@ -3,7 +3,7 @@
 //! files. Only the file system lives here; parsing stays in `formats`.
 
 use crate::attack;
-use crate::catalog::{CatalogData, CorpusMeta, SourceInfo};
+use crate::catalog::{attach_source, CatalogData, CorpusMeta, SourceInfo};
 use crate::fields;
 use crate::formats::{self, Context};
 use crate::model::{ParseError, Rule};
@@ -181,15 +181,7 @@ fn load_chunk(root: &Path, files: &[PathBuf], ctx: &Context, sources: &[SourceIn
 
 /// Adds the upstream link and license and the canonical fields.
 fn finish(mut rule: Rule, sources: &[SourceInfo]) -> Rule {
-    let vendor = rule.path.split('/').next().unwrap_or_default();
-    if let Some(src) = sources.iter().find(|s| s.name == vendor) {
-        if rule.url.is_empty() {
-            rule.url = src.url_for(&rule.path);
-        }
-        if rule.license.is_empty() {
-            rule.license = src.license.clone();
-        }
-    }
+    attach_source(&mut rule, sources);
     fields::normalise_rule(&mut rule);
     rule
 }

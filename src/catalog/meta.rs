@@ -41,6 +41,20 @@ impl SourceInfo {
     }
 }
 
+/// Fills in a rule's upstream link and license from the source its path
+/// belongs to (the first path component names the corpus folder).
+pub fn attach_source(rule: &mut crate::model::Rule, sources: &[SourceInfo]) {
+    let folder = rule.path.split('/').next().unwrap_or_default();
+    if let Some(src) = sources.iter().find(|s| s.name == folder) {
+        if rule.url.is_empty() {
+            rule.url = src.url_for(&rule.path);
+        }
+        if rule.license.is_empty() {
+            rule.license = src.license.clone();
+        }
+    }
+}
+
 /// Facts about the corpus a catalog was built from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CorpusMeta {

@@ -18,7 +18,7 @@ pub use guide::{
     TechniqueGuide, TechniqueHeader, ThresholdRow,
 };
 pub use index::{Catalog, KeyId, Reach};
-pub use meta::{CatalogData, CorpusMeta, SourceInfo};
+pub use meta::{attach_source, CatalogData, CorpusMeta, SourceInfo};
 pub use prose::{attack_technique_id, description_blocks, inlines, Block, Inline};
 pub use route::{safe_href, technique_id_in, Route, View};
 pub use similar::{similar_rules, Similar};

@@ -58,6 +58,9 @@ enum Command {
     Bundle {
         #[arg(long)]
         out: PathBuf,
+        /// Brotli quality, 0-11: 11 is the smallest page, lower builds faster.
+        #[arg(long, default_value_t = 11)]
+        quality: u32,
         /// Corpus root (default: $RULESCOPE_CORPUS, else the sample rules).
         #[arg(long)]
         corpus: Option<PathBuf>,
@@ -84,7 +87,11 @@ fn main() -> ExitCode {
             rollup,
             filter,
         } => technique(&id, corpus.as_deref(), format, rollup, &filter),
-        Command::Bundle { out, corpus } => bundle(&out, corpus.as_deref()),
+        Command::Bundle {
+            out,
+            quality,
+            corpus,
+        } => bundle(&out, quality, corpus.as_deref()),
         Command::Stats { corpus, unmapped } => stats(corpus.as_deref(), unmapped),
     };
     match result {
@@ -152,10 +159,10 @@ fn technique(
     .map_err(|e| e.to_string())
 }
 
-fn bundle(out: &Path, flag: Option<&Path>) -> Result<(), String> {
+fn bundle(out: &Path, quality: u32, flag: Option<&Path>) -> Result<(), String> {
     let (root, sample) = corpus::resolve_root(flag);
     let (data, errors) = corpus::load_catalog(&root, sample)?;
-    let bytes = rulescope::bundle::encode(&data)?;
+    let bytes = rulescope::bundle::encode(&data, quality)?;
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
