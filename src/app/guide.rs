@@ -118,11 +118,11 @@ pub fn FieldsTable(props: &GuideProps) -> Html {
         html! {
             <>
             <tr class={classes!(is_open.then_some("open"))}>
-                <td>{ expander(i, is_open, &toggle, field_text(&row.field)) }</td>
-                <td><ul class="aliases">{ for aliases }</ul></td>
-                <td class="num">{ row.rules }</td>
-                <td>{ op_mix(row.ops.iter().map(|(o, n)| (*o, *n))) }</td>
-                <td><ul class="samples">{ for row.samples.iter().map(|s| html! { <li>{ value_text(s) }</li> }) }</ul></td>
+                <td class="lead-cell">{ expander(i, is_open, &toggle, field_text(&row.field)) }</td>
+                <td data-label="Aliases"><ul class="aliases">{ for aliases }</ul></td>
+                <td class="num" data-label="Rules">{ row.rules }</td>
+                <td data-label="How">{ op_mix(row.ops.iter().map(|(o, n)| (*o, *n))) }</td>
+                <td data-label="Samples"><ul class="samples">{ for row.samples.iter().map(|s| html! { <li>{ value_text(s) }</li> }) }</ul></td>
             </tr>
             if is_open {
                 <RuleDrill members={row.members.clone()} view={props.view.clone()} columns={5} />
@@ -140,7 +140,7 @@ pub fn FieldsTable(props: &GuideProps) -> Html {
                 <p class="empty-note">{ "No rule under this technique filters on a field." }</p>
             } else {
                 <div class="table-wrap">
-                    <table class="data">
+                    <table class="data stack">
                         <thead><tr>
                             <th scope="col">{ "Field" }</th>
                             <th scope="col">{ "Aliases" }</th>
@@ -247,15 +247,15 @@ pub fn ValueTable(props: &ValueTableProps) -> Html {
     let body = rows.iter().enumerate().take(*shown).map(|(i, row)| {
         let is_open = open.contains(&i);
         let reach = row.reach.map(|r| {
-            html! { <td class="num reach" data-testid={format!("{prefix}-reach")}>{ r.map(|n| n.to_string()).unwrap_or_default() }</td> }
+            html! { <td class="num reach" data-label="Corpus reach" data-testid={format!("{prefix}-reach")}>{ r.map(|n| n.to_string()).unwrap_or_default() }</td> }
         });
         html! {
             <>
             <tr data-testid={format!("{prefix}-row")} class={classes!(is_open.then_some("open"))}>
-                <td data-testid={format!("{prefix}-field")}>{ field_text(row.field) }</td>
-                <td data-testid={format!("{prefix}-op")}><span class="op">{ row.op.key() }</span></td>
+                <td class="lead-cell" data-testid={format!("{prefix}-field")}>{ field_text(row.field) }</td>
+                <td class="inline-cell" data-testid={format!("{prefix}-op")}><span class="op">{ row.op.key() }</span></td>
                 <td data-testid={format!("{prefix}-value")}>{ expander(i, is_open, &toggle, value_text(row.value)) }</td>
-                <td class="num" data-testid={format!("{prefix}-rules")}>{ row.rules }</td>
+                <td class="num" data-label="Rules" data-testid={format!("{prefix}-rules")}>{ row.rules }</td>
                 { for reach }
             </tr>
             if is_open {
@@ -272,7 +272,7 @@ pub fn ValueTable(props: &ValueTableProps) -> Html {
                 <p class="empty-note">{ none }</p>
             } else {
                 <div class="table-wrap">
-                    <table class="data">
+                    <table class="data stack">
                         <thead><tr>
                             <th scope="col">{ "Field" }</th>
                             <th scope="col">{ "Op" }</th>

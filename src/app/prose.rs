@@ -48,17 +48,34 @@ pub struct DescriptionProps {
     pub text: AttrValue,
 }
 
-/// A technique description: paragraphs, bullet lists, links, markers.
+/// A technique description: paragraphs, bullet lists, links, markers. The
+/// first paragraph shows at once; the rest behind "Read more", so the
+/// authoring guide stays near the top.
 #[component]
 pub fn Description(props: &DescriptionProps) -> Html {
     let blocks = use_memo(props.text.clone(), |t| description_blocks(t));
-    let rendered = blocks.iter().map(|b| match b {
+    let expanded = use_state(|| false);
+    let shown = if *expanded { blocks.len() } else { 1 };
+    let rendered = blocks.iter().take(shown).map(|b| match b {
         Block::Paragraph(p) => html! { <p>{ for p.iter().map(inline) }</p> },
         Block::List(items) => html! {
             <ul>{ for items.iter().map(|i| html! { <li>{ for i.iter().map(inline) }</li> }) }</ul>
         },
     });
-    html! { <div class="description">{ for rendered }</div> }
+    let toggle = {
+        let expanded = expanded.clone();
+        Callback::from(move |_: MouseEvent| expanded.set(!*expanded))
+    };
+    html! {
+        <div class="description">
+            { for rendered }
+            if blocks.len() > 1 {
+                <button type="button" class="link-button" aria-expanded={expanded.to_string()} onclick={toggle}>
+                    { if *expanded { "Show less" } else { "Read the full description" } }
+                </button>
+            }
+        </div>
+    }
 }
 
 /// Properties of [`References`].

@@ -25,11 +25,11 @@ fn predicate_table(title: &str, id: &str, preds: &[Predicate]) -> Html {
     let rows = preds.iter().map(|p| {
         html! {
             <tr>
-                <td><code class="field">{ &p.field }</code></td>
-                <td><code class="field">{ &p.canonical }</code></td>
-                <td><span class="op">{ p.op.key() }</span></td>
+                <td class="lead-cell"><code class="field">{ &p.field }</code></td>
+                <td data-label="Canonical"><code class="field">{ &p.canonical }</code></td>
+                <td class="inline-cell"><span class="op">{ p.op.key() }</span></td>
                 <td><code class="value">{ &p.value }</code></td>
-                <td>{ for p.modifiers.iter().map(|m| html! { <span class="tag">{ m }</span> }) }</td>
+                <td data-label="Modifiers">{ for p.modifiers.iter().map(|m| html! { <span class="tag">{ m }</span> }) }</td>
             </tr>
         }
     });
@@ -37,7 +37,7 @@ fn predicate_table(title: &str, id: &str, preds: &[Predicate]) -> Html {
         <section class="card" aria-labelledby={id.to_string()}>
             <h2 id={id.to_string()}>{ title.to_string() }<span class="count">{ format!("({})", preds.len()) }</span></h2>
             <div class="table-wrap">
-                <table class="data">
+                <table class="data stack">
                     <thead><tr>
                         <th scope="col">{ "Field as written" }</th>
                         <th scope="col">{ "Canonical" }</th>
