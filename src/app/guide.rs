@@ -166,11 +166,73 @@ fn op_mix(ops: impl Iterator<Item = (Op, u32)>) -> Html {
     }
 }
 
-/// Which of the two (field, op, value) tables to show.
+/// Which ranked (field, op, value) table to show.
 #[derive(Clone, Copy, PartialEq)]
 pub enum ValueKind {
     Indicators,
     Exclusions,
+    DataSources,
+    Thresholds,
+}
+
+/// The fixed texts and columns of one [`ValueKind`].
+struct Spec {
+    title: &'static str,
+    id: &'static str,
+    /// Prefix of the `data-testid` attributes (`indicator-row`, …).
+    prefix: &'static str,
+    hint: &'static str,
+    none: &'static str,
+    field_header: &'static str,
+    has_op: bool,
+    has_reach: bool,
+}
+
+impl ValueKind {
+    fn spec(self) -> Spec {
+        match self {
+            ValueKind::Indicators => Spec {
+                title: "Top indicator values ",
+                id: "indicators-h",
+                prefix: "indicator",
+                hint: "(field, operator, value) combinations ranked by how many rules under this technique use them. Corpus reach: rules in the whole catalog that check the same combination, blank where it is specific to this technique; high reach means noisy on its own. Click a value to list its rules.",
+                none: "No rule under this technique has a positive predicate.",
+                field_header: "Field",
+                has_op: true,
+                has_reach: true,
+            },
+            ValueKind::Exclusions => Spec {
+                title: "Exclusions ",
+                id: "exclusions-h",
+                prefix: "exclusion",
+                hint: "Combinations inside top-level not(…) clauses — the false-positive filters — ranked by how many rules exclude them. Click a value to list its rules.",
+                none: "No rule under this technique excludes anything.",
+                field_header: "Field",
+                has_op: true,
+                has_reach: false,
+            },
+            ValueKind::DataSources => Spec {
+                title: "Data sources ",
+                id: "sources-h",
+                prefix: "source",
+                hint: "Where the rules look: Sigma log sources, Splunk indexes, source types and macros, Elastic index patterns and event categories. Click a value to list its rules.",
+                none: "No rule under this technique names a data source.",
+                field_header: "Kind",
+                has_op: false,
+                has_reach: false,
+            },
+            ValueKind::Thresholds => Spec {
+                title: "Thresholds ",
+                id: "thresholds-h",
+                prefix: "threshold",
+                hint: "Conditions on computed fields (count > 30) and threshold parameters. Click a value to list its rules.",
+                none: "No rule under this technique sets a threshold.",
+                field_header: "Field",
+                has_op: true,
+                has_reach: false,
+            },
+        }
+    }
 }
 
 /// Properties of [`ValueTable`].
@@ -181,81 +243,86 @@ pub struct ValueTableProps {
     pub kind: ValueKind,
 }
 
-/// One (field, op, value) row, borrowed from either table.
+/// One row of a ranked table, borrowed from the guide.
 struct ValueRow<'a> {
     field: &'a str,
-    op: Op,
+    op: Option<Op>,
     value: &'a str,
     rules: u32,
-    /// `Some(reach)` for indicators (`None` inside: specific to T).
-    reach: Option<Option<u32>>,
+    /// Corpus reach, `None` where the combination is specific to T.
+    reach: Option<u32>,
     members: &'a [u32],
 }
 
-/// *Top indicator values (K distinct)* or *Exclusions (K distinct)*.
-#[component]
-pub fn ValueTable(props: &ValueTableProps) -> Html {
-    let shown = use_page();
-    let (open, toggle) = use_expanded();
-    let g = &props.guide;
-    let rows: Vec<ValueRow> = match props.kind {
+impl<'a> ValueRow<'a> {
+    fn new(field: &'a str, op: Option<Op>, value: &'a str, rules: u32, members: &'a [u32]) -> Self {
+        ValueRow {
+            field,
+            op,
+            value,
+            rules,
+            reach: None,
+            members,
+        }
+    }
+}
+
+fn value_rows(g: &TechniqueGuide, kind: ValueKind) -> Vec<ValueRow<'_>> {
+    match kind {
         ValueKind::Indicators => g
             .indicators
             .iter()
             .map(|r| ValueRow {
-                field: &r.field,
-                op: r.op,
-                value: &r.value,
-                rules: r.rules,
-                reach: Some(r.corpus_reach),
-                members: &r.members,
+                reach: r.corpus_reach,
+                ..ValueRow::new(&r.field, Some(r.op), &r.value, r.rules, &r.members)
             })
             .collect(),
         ValueKind::Exclusions => g
             .exclusions
             .iter()
-            .map(|r| ValueRow {
-                field: &r.field,
-                op: r.op,
-                value: &r.value,
-                rules: r.rules,
-                reach: None,
-                members: &r.members,
-            })
+            .map(|r| ValueRow::new(&r.field, Some(r.op), &r.value, r.rules, &r.members))
             .collect(),
-    };
-    let indicators = props.kind == ValueKind::Indicators;
-    let (title, id, prefix, hint, none) = if indicators {
-        (
-            "Top indicator values ",
-            "indicators-h",
-            "indicator",
-            "(field, operator, value) combinations ranked by how many rules under this technique use them. Corpus reach: rules in the whole catalog that check the same combination, blank where it is specific to this technique; high reach means noisy on its own. Click a value to list its rules.",
-            "No rule under this technique has a positive predicate.",
-        )
-    } else {
-        (
-            "Exclusions ",
-            "exclusions-h",
-            "exclusion",
-            "Combinations inside top-level not(…) clauses — the false-positive filters — ranked by how many rules exclude them. Click a value to list its rules.",
-            "No rule under this technique excludes anything.",
-        )
-    };
-    let columns = if indicators { 5 } else { 4 };
+        ValueKind::DataSources => g
+            .data_sources
+            .iter()
+            .map(|r| ValueRow::new(&r.kind, None, &r.value, r.rules, &r.members))
+            .collect(),
+        ValueKind::Thresholds => g
+            .thresholds
+            .iter()
+            .map(|r| ValueRow::new(&r.field, Some(r.op), &r.value, r.rules, &r.members))
+            .collect(),
+    }
+}
+
+/// A ranked table: *Top indicator values (K distinct)*, *Exclusions*,
+/// *Data sources* or *Thresholds*.
+#[component]
+pub fn ValueTable(props: &ValueTableProps) -> Html {
+    let shown = use_page();
+    let (open, toggle) = use_expanded();
+    let spec = props.kind.spec();
+    let rows = value_rows(&props.guide, props.kind);
+    let columns = 3 + usize::from(spec.has_op) + usize::from(spec.has_reach);
     let total = rows.len();
+    let prefix = spec.prefix;
+    let testid = |part: &str| format!("{prefix}-{part}");
     let body = rows.iter().enumerate().take(*shown).map(|(i, row)| {
         let is_open = open.contains(&i);
-        let reach = row.reach.map(|r| {
-            html! { <td class="num reach" data-label="Corpus reach" data-testid={format!("{prefix}-reach")}>{ r.map(|n| n.to_string()).unwrap_or_default() }</td> }
+        let op = row.op.map(|op| {
+            html! { <td class="inline-cell" data-testid={testid("op")}><span class="op">{ op.key() }</span></td> }
+        });
+        let reach = spec.has_reach.then(|| {
+            let text = row.reach.map(|n| n.to_string()).unwrap_or_default();
+            html! { <td class="num reach" data-label="Corpus reach" data-testid={testid("reach")}>{ text }</td> }
         });
         html! {
             <>
-            <tr data-testid={format!("{prefix}-row")} class={classes!(is_open.then_some("open"))}>
-                <td class="lead-cell" data-testid={format!("{prefix}-field")}>{ field_text(row.field) }</td>
-                <td class="inline-cell" data-testid={format!("{prefix}-op")}><span class="op">{ row.op.key() }</span></td>
-                <td data-testid={format!("{prefix}-value")}>{ expander(i, is_open, &toggle, value_text(row.value)) }</td>
-                <td class="num" data-label="Rules" data-testid={format!("{prefix}-rules")}>{ row.rules }</td>
+            <tr data-testid={testid("row")} class={classes!(is_open.then_some("open"))}>
+                <td class="lead-cell" data-testid={testid("field")}>{ field_text(row.field) }</td>
+                { for op }
+                <td data-testid={testid("value")}>{ expander(i, is_open, &toggle, value_text(row.value)) }</td>
+                <td class="num" data-label="Rules" data-testid={testid("rules")}>{ row.rules }</td>
                 { for reach }
             </tr>
             if is_open {
@@ -265,20 +332,20 @@ pub fn ValueTable(props: &ValueTableProps) -> Html {
         }
     });
     html! {
-        <section class="card" aria-labelledby={id}>
-            <h2 {id}>{ title }<span class="count">{ format!("({total} distinct)") }</span></h2>
-            <p class="hint">{ hint }</p>
+        <section class="card" aria-labelledby={spec.id}>
+            <h2 id={spec.id}>{ spec.title }<span class="count">{ format!("({total} distinct)") }</span></h2>
+            <p class="hint">{ spec.hint }</p>
             if rows.is_empty() {
-                <p class="empty-note">{ none }</p>
+                <p class="empty-note">{ spec.none }</p>
             } else {
                 <div class="table-wrap">
                     <table class="data stack">
                         <thead><tr>
-                            <th scope="col">{ "Field" }</th>
-                            <th scope="col">{ "Op" }</th>
+                            <th scope="col">{ spec.field_header }</th>
+                            if spec.has_op { <th scope="col">{ "Op" }</th> }
                             <th scope="col">{ "Value" }</th>
                             <th scope="col" class="num">{ "Rules" }</th>
-                            if indicators { <th scope="col" class="num">{ "Corpus reach" }</th> }
+                            if spec.has_reach { <th scope="col" class="num">{ "Corpus reach" }</th> }
                         </tr></thead>
                         <tbody>{ for body }</tbody>
                     </table>

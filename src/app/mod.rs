@@ -97,9 +97,7 @@ fn Shell() -> Html {
         <>
             <a class="skip" href="#main" onclick={Callback::from(|e: MouseEvent| {
                 e.prevent_default();
-                if let Some(el) = gloo::utils::document().get_element_by_id("main") {
-                    el.scroll_into_view();
-                }
+                nav::reveal("main");
             })}>{ "Skip to content" }</a>
             <header class="top">
                 <AppLink to={Route::parse("")} class="brand">
@@ -113,7 +111,7 @@ fn Shell() -> Html {
                     { "This build embeds the small sample rule set from rules/samples, not the public rule corpus: counts are illustrative only." }
                 </div>
             }
-            <main id="main">{ view }</main>
+            <main id="main" tabindex="-1">{ view }</main>
             <Footer />
         </>
     }

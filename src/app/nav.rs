@@ -19,6 +19,18 @@ pub fn replace(route: &Route) {
     let _ = location.replace(&format!("{base}{}", route.to_hash()));
 }
 
+/// Scrolls the element with `id` into view and moves the keyboard focus
+/// there (skip link, citation markers).
+pub fn reveal(id: &str) {
+    let Some(el) = gloo::utils::document().get_element_by_id(id) else {
+        return;
+    };
+    el.scroll_into_view();
+    if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+        let _ = el.focus();
+    }
+}
+
 /// Properties of [`AppLink`].
 #[derive(Properties, PartialEq)]
 pub struct AppLinkProps {

@@ -2,26 +2,15 @@
 //! [`crate::catalog::description_blocks`] splits it into, all as text, with
 //! its numbered reference list. Citation markers jump to their reference.
 
-use super::nav::AppLink;
+use super::nav::{reveal, AppLink};
 use super::widgets::outbound;
 use crate::catalog::{description_blocks, Block, Inline, Route, View};
 use crate::model::Citation;
-use gloo::utils::document;
 use yew::prelude::*;
 
 /// The element id of reference `n`.
 fn ref_id(n: u32) -> String {
     format!("ref-{n}")
-}
-
-/// Scrolls reference `n` into view and moves the focus there.
-fn show_reference(n: u32) {
-    if let Some(el) = document().get_element_by_id(&ref_id(n)) {
-        el.scroll_into_view();
-        if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
-            let _ = el.focus();
-        }
-    }
 }
 
 fn inline(piece: &Inline) -> Html {
@@ -30,7 +19,7 @@ fn inline(piece: &Inline) -> Html {
         Inline::Code(c) => html! { <code>{ c.clone() }</code> },
         Inline::Cite(n) => {
             let n = *n;
-            let onclick = Callback::from(move |_: MouseEvent| show_reference(n));
+            let onclick = Callback::from(move |_: MouseEvent| reveal(&ref_id(n)));
             html! {
                 <sup><button type="button" class="cite" aria-label={format!("Reference {n}")} {onclick}>{ format!("[{n}]") }</button></sup>
             }

@@ -83,6 +83,36 @@ fn header(cat: &Catalog, t: &Technique, view: &View) -> Html {
     }
 }
 
+/// ATT&CK v18 detection strategies and their analytics, folded.
+fn strategies(t: &Technique) -> Html {
+    if t.detection_strategies.is_empty() {
+        return html! {};
+    }
+    let items = t.detection_strategies.iter().map(|d| {
+        let analytics = d.analytics.iter().map(|a| {
+            html! {
+                <li>
+                    <span class="tid">{ &a.id }</span>{" "}{ &a.name }{" "}
+                    { for a.platforms.iter().map(|p| html! { <span class="tag">{ p }</span> }) }
+                    if !a.description.is_empty() { <p class="muted analytic">{ &a.description }</p> }
+                </li>
+            }
+        });
+        html! {
+            <li>
+                <strong><span class="tid">{ &d.id }</span>{" "}{ &d.name }</strong>
+                <ul class="analytics">{ for analytics }</ul>
+            </li>
+        }
+    });
+    html! {
+        <details class="strategies">
+            <summary>{ format!("ATT&CK detection strategies ({})", t.detection_strategies.len()) }</summary>
+            <ul class="plain">{ for items }</ul>
+        </details>
+    }
+}
+
 /// The technique page.
 #[component]
 pub fn TechniquePage(props: &TechniqueProps) -> Html {
@@ -125,6 +155,7 @@ pub fn TechniquePage(props: &TechniqueProps) -> Html {
             }) }
             if let Some(t) = technique {
                 <Description text={t.description.clone()} />
+                { strategies(t) }
             }
             <div class="toolbar sticky">
                 <FilterBar route={route} rollup={has_subs} />
@@ -140,6 +171,10 @@ pub fn TechniquePage(props: &TechniqueProps) -> Html {
             <FieldsTable guide={guide.clone()} view={view.clone()} />
             <ValueTable guide={guide.clone()} view={view.clone()} kind={ValueKind::Indicators} />
             <ValueTable guide={guide.clone()} view={view.clone()} kind={ValueKind::Exclusions} />
+            <div class="pair">
+                <ValueTable guide={guide.clone()} view={view.clone()} kind={ValueKind::DataSources} />
+                <ValueTable guide={guide.clone()} view={view.clone()} kind={ValueKind::Thresholds} />
+            </div>
             <RuleList guide={guide.clone()} view={view.clone()} />
             if let Some(t) = technique {
                 <References citations={t.citations.clone()} />
