@@ -29,7 +29,10 @@ test(`#/technique/${TECHNIQUE} shows the CLI's counts and top indicators`, async
   const { page, problems } = await app.open(`#/technique/${TECHNIQUE}`);
   try {
     const ruleCount = page.getByTestId('rule-count');
-    await ruleCount.waitFor();
+    await ruleCount.waitFor().catch(async (err) => {
+      const shown = (await page.locator('body').innerText()).slice(0, 500);
+      throw new Error(`${err.message}\npage text: ${shown}`);
+    });
     assert.equal(await numberIn(ruleCount), expected.rules, 'rule count');
     assert.equal(await numberIn(page.getByTestId('field-count')), expected.fields.length,
       'distinct-field count');
