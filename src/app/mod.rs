@@ -29,21 +29,42 @@ static BUNDLE: &[u8] = include_bytes!(concat!(
     "/target/bundle/rulescope.bundle"
 ));
 
-/// The app's root: the catalog provider around the router.
+/// Decodes and indexes the embedded bundle.
+fn load() -> Result<Ctx, String> {
+    crate::bundle::decode(BUNDLE).map(|data| Ctx(Rc::new(Shared::new(Catalog::new(data)))))
+}
+
+/// The app's root: a loading note until the bundle is decoded (after the
+/// first paint, so the page is never blank), then the catalog provider
+/// around the router.
 #[component]
 pub fn App() -> Html {
-    let decoded = use_memo((), |_| {
-        crate::bundle::decode(BUNDLE).map(|data| Ctx(Rc::new(Shared::new(Catalog::new(data)))))
-    });
-    match &*decoded {
-        Ok(ctx) => html! {
+    let loaded = use_state(|| None::<Rc<Result<Ctx, String>>>);
+    {
+        let loaded = loaded.clone();
+        use_effect_with((), move |_| {
+            // The frame callback runs before the paint; the timeout after it.
+            let frame = gloo::render::request_animation_frame(move |_| {
+                gloo::timers::callback::Timeout::new(0, move || loaded.set(Some(Rc::new(load()))))
+                    .forget();
+            });
+            move || drop(frame)
+        });
+    }
+    match loaded.as_deref() {
+        None => html! {
+            <main class="page loading" aria-busy="true">
+                <p>{ "Loading the rule catalog…" }</p>
+            </main>
+        },
+        Some(Ok(ctx)) => html! {
             <ContextProvider<Ctx> context={ctx.clone()}>
                 <HashRouter>
                     <Shell />
                 </HashRouter>
             </ContextProvider<Ctx>>
         },
-        Err(reason) => html! {
+        Some(Err(reason)) => html! {
             <main class="page fatal" role="alert">
                 <h1>{ "The rule catalog could not be loaded" }</h1>
                 <p>{ "The catalog embedded in this page is unreadable: " }<code>{ reason.clone() }</code></p>
