@@ -2,11 +2,12 @@
 //! did not understand, predicates, exclusions, thresholds, the logic tree and
 //! the original text. Everything from the rule is shown as text.
 
+use super::guide::rule_link;
 use super::logic::logic_tree;
 use super::nav::AppLink;
 use super::state::use_ctx;
 use super::widgets::{outbound, outbound_url, vendor_badge};
-use crate::catalog::{safe_href, Catalog, Route, View};
+use crate::catalog::{safe_href, similar_rules, Catalog, Route, View};
 use crate::model::{Predicate, Rule};
 use yew::prelude::*;
 
@@ -106,11 +107,56 @@ fn metadata(cat: &Catalog, rule: &Rule, view: &View) -> Html {
     }
 }
 
+/// How many similar rules the rule page lists.
+const SIMILAR: usize = 10;
+
+/// Properties of [`SimilarRules`].
+#[derive(Properties, PartialEq)]
+struct SimilarProps {
+    index: u32,
+    view: View,
+}
+
+/// The rules sharing the most indicators with this one.
+#[component]
+fn SimilarRules(props: &SimilarProps) -> Html {
+    let ctx = use_ctx();
+    let similar = {
+        let ctx = ctx.clone();
+        use_memo((props.index, props.view.filter.clone()), move |(i, f)| {
+            similar_rules(&ctx.cat, *i, f, SIMILAR)
+        })
+    };
+    if similar.is_empty() {
+        return html! {};
+    }
+    let items = similar.iter().filter_map(|s| {
+        let r = ctx.cat.rule(s.index)?;
+        Some(html! {
+            <li>
+                { vendor_badge(r.vendor) }{" "}{ rule_link(&r.id, &r.title, &props.view) }
+                <span class="muted">{ format!(" · {} shared", s.shared) }</span>
+            </li>
+        })
+    });
+    html! {
+        <section class="card" aria-labelledby="similar-h">
+            <h2 id="similar-h">{ "Similar rules" }</h2>
+            <p class="hint">{ "Rules that check the most of the same (field, operator, value) combinations." }</p>
+            <ul class="rule-links">{ for items }</ul>
+        </section>
+    }
+}
+
 /// The rule page.
 #[component]
 pub fn RulePage(props: &RuleProps) -> Html {
     let ctx = use_ctx();
-    let Some(rule) = ctx.cat.find_rule(&props.id).and_then(|i| ctx.cat.rule(i)) else {
+    let found = ctx
+        .cat
+        .find_rule(&props.id)
+        .and_then(|i| Some((i, ctx.cat.rule(i)?)));
+    let Some((index, rule)) = found else {
         return html! {
             <section class="page">
                 <h1>{ "Rule not found" }</h1>
@@ -176,6 +222,7 @@ pub fn RulePage(props: &RuleProps) -> Html {
                     <pre class="query"><code>{ &rule.query }</code></pre>
                 </section>
             }
+            <SimilarRules {index} view={view.clone()} />
         </article>
     }
 }
