@@ -3,6 +3,7 @@
 //! displays what [`crate::catalog`] computes; no parsing or counting here.
 
 mod guide;
+mod import;
 mod index;
 mod logic;
 mod nav;
@@ -58,11 +59,13 @@ pub fn App() -> Html {
             </main>
         },
         Some(Ok(ctx)) => html! {
-            <ContextProvider<Ctx> context={ctx.clone()}>
-                <HashRouter>
-                    <Shell />
-                </HashRouter>
-            </ContextProvider<Ctx>>
+            <ContextProvider<import::Swap> context={import::Swap(loaded.setter())}>
+                <ContextProvider<Ctx> context={ctx.clone()}>
+                    <HashRouter>
+                        <Shell />
+                    </HashRouter>
+                </ContextProvider<Ctx>>
+            </ContextProvider<import::Swap>>
         },
         Some(Err(reason)) => html! {
             <main class="page fatal" role="alert">
@@ -132,6 +135,7 @@ fn Shell() -> Html {
                     { "This build embeds the small sample rule set from rules/samples, not the public rule corpus: counts are illustrative only." }
                 </div>
             }
+            <import::Importer />
             <main id="main" tabindex="-1">{ view }</main>
             <Footer />
         </>

@@ -137,6 +137,8 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
     });
     let rollup = view.rollup;
     let deprecated = view.filter.include_deprecated;
+    let only_local = view.filter.only_local;
+    let has_local = present.contains(&Vendor::Local);
     html! {
         <div class="filter-bar" role="group" aria-label="Filters">
             <span class="filter-label">{ "Vendor" }</span>
@@ -155,6 +157,14 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
                 <span class="switch-track" aria-hidden="true"></span>
                 { "Include deprecated" }
             </button>
+            if has_local || only_local {
+                <button type="button" class="switch" role="switch" aria-checked={only_local.to_string()}
+                    data-testid="only-local"
+                    onclick={navigate(Box::new(move |w: &mut View| w.filter.only_local = !only_local))}>
+                    <span class="switch-track" aria-hidden="true"></span>
+                    { "Only my rules" }
+                </button>
+            }
         </div>
     }
 }
