@@ -19,6 +19,7 @@ target/release/rulescope bundle --out "$tmp"
 if cmp -s "$tmp" "$out"; then
   echo "bundle: unchanged $out"
 else
+  chmod 644 "$tmp" # mktemp makes it private; the bundle is a plain build output
   mv "$tmp" "$out"
   echo "bundle: wrote $out ($(wc -c <"$out") bytes)"
 fi
