@@ -1,19 +1,23 @@
 //! Versioned binary encoding of a catalog: encoded natively by the CLI,
 //! decoded in the browser. Layout: magic `RSCB`, a little-endian `u32`
 //! format version, then a brotli stream of the postcard encoding of
-//! [`CatalogData`]. What can be derived again is left out to keep the page
-//! small: canonical fields and comparison keys (the field taxonomy recomputes
-//! them) and upstream links (the sources' URL templates rebuild them).
+//! [`CatalogData`]. What can be derived again cheaply is left out to keep the
+//! page small: comparison keys that are just the lower-cased value, and
+//! upstream links (the sources' URL templates rebuild them). Canonical fields
+//! stay: recomputing them in the page would cost more than they weigh.
 
 use crate::catalog::{attach_source, CatalogData};
-use crate::fields;
 use std::io::Read;
 
 const MAGIC: &[u8; 4] = b"RSCB";
 
 /// Bumped whenever the model changes shape, so a stale bundle is refused
 /// with a clear message instead of decoding into garbage.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
+
+/// Stands for an empty comparison key whose value is not empty, since an
+/// empty key in the bundle means "the lower-cased value".
+const EMPTY_NORM: &str = "\u{0}";
 
 /// Largest decoded bundle accepted, against a corrupt or hostile stream.
 const MAX_DECODED: u64 = 512 * 1024 * 1024;
@@ -34,8 +38,11 @@ pub fn encode(data: &CatalogData, quality: u32) -> Result<Vec<u8>, String> {
             rule.url.clear();
         }
         for p in rule.all_predicates_mut() {
-            p.canonical.clear();
-            p.norm.clear();
+            if p.norm == p.value.to_lowercase() {
+                p.norm.clear();
+            } else if p.norm.is_empty() {
+                p.norm = EMPTY_NORM.to_string();
+            }
         }
     }
     let body = postcard::to_allocvec(&slim).map_err(|e| format!("cannot encode bundle: {e}"))?;
@@ -74,7 +81,13 @@ pub fn decode(bytes: &[u8]) -> Result<CatalogData, String> {
     let sources = std::mem::take(&mut data.meta.sources);
     for rule in &mut data.rules {
         attach_source(rule, &sources);
-        fields::normalise_rule(rule);
+        for p in rule.all_predicates_mut() {
+            if p.norm.is_empty() {
+                p.norm = p.value.to_lowercase();
+            } else if p.norm == EMPTY_NORM {
+                p.norm.clear();
+            }
+        }
     }
     data.meta.sources = sources;
     Ok(data)
@@ -114,13 +127,19 @@ mod tests {
         });
         for r in &mut data.rules {
             attach_source(r, &data.meta.sources);
-            fields::normalise_rule(r);
+            crate::fields::normalise_rule(r);
         }
+        // A key that is not the lower-cased value, and an empty one.
+        let mut odd = Predicate::new("f", Op::Wildcard, "*\\CMD.exe");
+        odd.norm = "cmd.exe".into();
+        let mut empty = Predicate::new("g", Op::Eq, "x");
+        empty.norm.clear();
+        data.rules[0].predicates.extend([odd, empty]);
         assert!(data.rules[0].url.ends_with("/c0ffee/rules/windows/x.toml"));
         let bytes = encode(&data, 5).unwrap();
         assert_eq!(decode(&bytes).unwrap(), data);
         assert!(decode(b"RSC").unwrap_err().contains("truncated"));
-        assert!(decode(b"XXXX\x02\0\0\0").unwrap_err().contains("magic"));
+        assert!(decode(b"XXXX\x03\0\0\0").unwrap_err().contains("magic"));
         assert!(decode(b"RSCB\x09\0\0\0").unwrap_err().contains("rebuild"));
         assert!(decode(&bytes[..bytes.len() - 3])
             .unwrap_err()
