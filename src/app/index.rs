@@ -22,9 +22,10 @@ pub fn IndexPage(props: &IndexProps) -> Html {
     let view = props.view.clone();
     let counts = {
         let ctx = ctx.clone();
-        use_memo((view.filter.clone(), view.search.clone()), move |(f, q)| {
-            technique_counts(&ctx.cat, f, q)
-        })
+        use_memo(
+            (ctx.clone(), view.filter.clone(), view.search.clone()),
+            move |(_, f, q)| technique_counts(&ctx.cat, f, q),
+        )
     };
     let shown = use_page();
     let vendors: Vec<Vendor> = Vendor::ALL

@@ -123,9 +123,10 @@ fn SimilarRules(props: &SimilarProps) -> Html {
     let ctx = use_ctx();
     let similar = {
         let ctx = ctx.clone();
-        use_memo((props.index, props.view.filter.clone()), move |(i, f)| {
-            similar_rules(&ctx.cat, *i, f, SIMILAR)
-        })
+        use_memo(
+            (ctx.clone(), props.index, props.view.filter.clone()),
+            move |(_, i, f)| similar_rules(&ctx.cat, *i, f, SIMILAR),
+        )
     };
     if similar.is_empty() {
         return html! {};

@@ -121,11 +121,12 @@ pub fn TechniquePage(props: &TechniqueProps) -> Html {
         let ctx = ctx.clone();
         use_memo(
             (
+                ctx.clone(),
                 props.id.clone(),
                 props.view.filter.clone(),
                 props.view.rollup,
             ),
-            move |(id, filter, rollup)| {
+            move |(_, id, filter, rollup)| {
                 let reach = ctx.reach(filter);
                 technique_guide(&ctx.cat, id, filter, *rollup, &reach).map(Rc::new)
             },

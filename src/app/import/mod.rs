@@ -239,6 +239,9 @@ fn Results(props: &ResultsProps) -> Html {
     }
 }
 
+/// How many local rules the list shows (thousands would slow every render).
+const LISTED: usize = 100;
+
 /// The local rules now in the catalog, each removable, and "remove all".
 #[component]
 fn LocalRules() -> Html {
@@ -246,16 +249,18 @@ fn LocalRules() -> Html {
     let Some(swap) = use_context::<Swap>() else {
         return html! {};
     };
+    let count = ctx.cat.rules().iter().filter(|r| r.local).count();
+    if count == 0 {
+        return html! {};
+    }
     let local: Vec<(String, String, String)> = ctx
         .cat
         .rules()
         .iter()
         .filter(|r| r.local)
+        .take(LISTED)
         .map(|r| (r.id.clone(), r.path.clone(), r.title.clone()))
         .collect();
-    if local.is_empty() {
-        return html! {};
-    }
     let remove_all = {
         let (ctx, swap) = (ctx.clone(), swap.clone());
         Callback::from(move |_: MouseEvent| {
@@ -283,8 +288,9 @@ fn LocalRules() -> Html {
     });
     html! {
         <details class="local-rules">
-            <summary>{ format!("{} in this page", super::widgets::plural(ctx.cat.rules().iter().filter(|r| r.local).count(), "local rule", "local rules")) }</summary>
+            <summary>{ format!("{} in this page", super::widgets::plural(count, "local rule", "local rules")) }</summary>
             <ul>{ for rows }</ul>
+            if count > LISTED { <p>{ format!("and {} more (filter with \"Only my rules\" to see them all).", count - LISTED) }</p> }
             <button type="button" data-testid="remove-all" onclick={remove_all}>{ "Remove all local rules" }</button>
         </details>
     }

@@ -3,7 +3,7 @@
 //! the progress bar and the cancel button stay live.
 
 use crate::formats::Context;
-use crate::ingest::{expand, parse_files, ImportReport, Input, Limits};
+use crate::ingest::{expand, parse_files, Duplicate, ImportReport, Input, Limits};
 use crate::model::ParseError;
 use gloo::timers::future::TimeoutFuture;
 use std::cell::Cell;
@@ -34,12 +34,15 @@ pub async fn run(
     report.errors.extend(macro_errors);
     progress(0, files.len());
     TimeoutFuture::new(0).await;
+    let none = HashMap::new();
     let mut slice_start = js_sys::Date::now();
     for (done, file) in files.iter().enumerate() {
         if cancel.get() {
             return None;
         }
-        let part = parse_files(std::slice::from_ref(file), &ctx, &limits, &known, |_, _| {});
+        // Ids seen before this file are checked in `merge`: handing the
+        // whole map to every call would copy it once per file.
+        let part = parse_files(std::slice::from_ref(file), &ctx, &limits, &none, |_, _| {});
         merge(&mut report, part, &mut known, &file.name);
         if js_sys::Date::now() - slice_start > SLICE_MS {
             progress(done + 1, files.len());
@@ -74,19 +77,26 @@ fn is_macro_file(name: &str) -> bool {
     in_macros && (lower.ends_with(".yml") || lower.ends_with(".yaml"))
 }
 
-/// Adds one file's report to the batch's, remembering its ids so a later
-/// file with the same id is reported as a duplicate of this one.
+/// Adds one file's report to the batch's: its rules whose ids were seen
+/// before (in the catalog or an earlier file) are reported as duplicates,
+/// and its ids are remembered for the files after it.
 fn merge(
     into: &mut ImportReport,
     part: ImportReport,
     known: &mut HashMap<String, String>,
     file: &str,
 ) {
-    for rule in &part.rules {
-        if !rule.id.is_empty() {
-            known
-                .entry(rule.id.clone())
-                .or_insert_with(|| file.to_string());
+    for rule in part.rules.iter().filter(|r| !r.id.is_empty()) {
+        match known.get(&rule.id) {
+            Some(first) if first != file => into.duplicates.push(Duplicate {
+                id: rule.id.clone(),
+                first: first.clone(),
+                second: file.to_string(),
+            }),
+            Some(_) => {}
+            None => {
+                known.insert(rule.id.clone(), file.to_string());
+            }
         }
     }
     into.rules.extend(part.rules);
