@@ -47,6 +47,8 @@ summary() {
   else
     echo "test.sh: FAILED, $failed of ${#results[@]} steps failed or were skipped, ${total}s"
   fi
+  # The last line, in the plain form CI runners read.
+  echo "steps: $((${#results[@]} - failed)) passed, $failed failed"
 }
 
 run setup bash scripts/setup.sh || { summary; exit 1; }
