@@ -43,10 +43,12 @@ export function launchBrowser() {
 /**
  * Opens `url` in a new page of `browser`. `problems` collects console
  * errors, uncaught exceptions, failed requests and HTTP error responses, so
- * a test can assert the page loaded cleanly.
+ * a test can assert the page loaded cleanly. `prepare(page)`, when given,
+ * runs before the page loads (request routing, init scripts).
  */
-export async function openPage(browser, url) {
+export async function openPage(browser, url, prepare = async () => {}) {
   const page = await browser.newPage();
+  await prepare(page);
   page.setDefaultTimeout(20_000);
   const problems = [];
   page.on('console', (msg) => {

@@ -31,7 +31,7 @@ async function fileAt(candidate) {
   return info?.isFile() ? candidate : null;
 }
 
-async function respond(root, req, res) {
+async function respond(root, options, req, res) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;
@@ -43,7 +43,11 @@ async function respond(root, req, res) {
     res.writeHead(400).end();
     return;
   }
-  const candidate = path.resolve(root, `.${pathname}`);
+  if (!pathname.startsWith(options.prefix)) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
+    return;
+  }
+  const candidate = path.resolve(root, `.${pathname.slice(options.prefix.length - 1)}`);
   if (candidate !== root && !candidate.startsWith(root + path.sep)) {
     res.writeHead(403).end();
     return;
@@ -58,18 +62,22 @@ async function respond(root, req, res) {
     'content-type': mimeType(file),
     'content-length': body.length,
     'cache-control': 'no-store',
+    ...(mimeType(file).startsWith('text/html') ? options.headers : {}),
   });
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 /**
- * Serves `dir` on 127.0.0.1 at a free port.
- * Resolves to `{ url, close }`; `url` ends with a slash.
+ * Serves `dir` on 127.0.0.1 at a free port, under the URL path `prefix`
+ * (a static host's sub-folder), adding `headers` to HTML responses (a
+ * Content-Security-Policy, say). Resolves to `{ url, close }`; `url` ends
+ * with a slash; `close` also drops open connections, as a stopped server.
  */
-export async function serveDir(dir) {
+export async function serveDir(dir, { prefix = '/', headers = {} } = {}) {
   const root = path.resolve(dir);
+  const options = { prefix, headers };
   const server = http.createServer((req, res) => {
-    respond(root, req, res).catch(() => {
+    respond(root, options, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
@@ -80,7 +88,11 @@ export async function serveDir(dir) {
   });
   const { port } = server.address();
   return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    url: `http://127.0.0.1:${port}${prefix}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
   };
 }
