@@ -89,33 +89,78 @@ pub fn expand(inputs: Vec<Input>, limits: &Limits) -> (Vec<Input>, Vec<ParseErro
     (files, errors)
 }
 
-/// Parses already expanded files. `known_ids` maps the ids already in the
-/// catalog to where they come from, for duplicate reports. `progress` is
-/// called after each file with (done, total).
-pub fn parse_files(
-    files: &[Input],
-    ctx: &Context,
-    limits: &Limits,
-    known_ids: &HashMap<String, String>,
-    mut progress: impl FnMut(usize, usize),
-) -> ImportReport {
-    let mut report = ImportReport::default();
-    let mut seen: HashMap<String, String> = known_ids.clone();
-    for (n, file) in files.iter().enumerate() {
+/// An import in progress: archives expanded, dropped Splunk macro files
+/// loaded, then one file parsed per [`Importer::step`], so a caller can
+/// yield between files (the page) or run it to the end ([`import`]).
+pub struct Importer {
+    ctx: Context,
+    limits: Limits,
+    files: Vec<Input>,
+    next: usize,
+    /// Where each id was first seen: the catalog's ids, then this batch's.
+    seen: HashMap<String, String>,
+    report: ImportReport,
+}
+
+impl Importer {
+    /// Expands `inputs` and loads the Splunk macro files among them
+    /// (`macros/*.yml`) into `ctx`, ahead of the rules that use them.
+    /// `known_ids` maps ids already in the catalog to where they come from.
+    pub fn new(
+        inputs: Vec<Input>,
+        mut ctx: Context,
+        limits: Limits,
+        known_ids: HashMap<String, String>,
+    ) -> Importer {
+        let (files, mut errors) = expand(inputs, &limits);
+        let (macros, files): (Vec<Input>, Vec<Input>) =
+            files.into_iter().partition(|f| is_macro_file(&f.name));
+        for m in macros {
+            let text = String::from_utf8_lossy(&m.bytes);
+            if let Err(e) = ctx.splunk_macros.load_file(&m.name, &text) {
+                errors.push(e);
+            }
+        }
+        Importer {
+            ctx,
+            limits,
+            files,
+            next: 0,
+            seen: known_ids,
+            report: ImportReport {
+                errors,
+                ..ImportReport::default()
+            },
+        }
+    }
+
+    /// (files parsed, files in all).
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.files.len())
+    }
+
+    /// Parses the next file; false when every file has been parsed.
+    pub fn step(&mut self) -> bool {
+        let Some(file) = self.files.get(self.next) else {
+            return false;
+        };
+        self.next += 1;
+        let report = &mut self.report;
         report.files += 1;
-        match parse_one(file, ctx, limits) {
+        match parse_one(file, &self.ctx, &self.limits) {
             Ok(rules) => {
                 for rule in rules {
                     *report.per_format.entry(rule.language.clone()).or_insert(0) += 1;
                     if !rule.id.is_empty() {
-                        if let Some(first) = seen.get(&rule.id) {
-                            report.duplicates.push(Duplicate {
+                        match self.seen.get(&rule.id) {
+                            Some(first) => report.duplicates.push(Duplicate {
                                 id: rule.id.clone(),
                                 first: first.clone(),
                                 second: file.name.clone(),
-                            });
-                        } else {
-                            seen.insert(rule.id.clone(), file.name.clone());
+                            }),
+                            None => {
+                                self.seen.insert(rule.id.clone(), file.name.clone());
+                            }
                         }
                     }
                     report.rules.push(rule);
@@ -123,23 +168,37 @@ pub fn parse_files(
             }
             Err(e) => report.errors.push(e),
         }
-        progress(n + 1, files.len());
+        true
     }
-    report
+
+    /// The report of everything parsed so far.
+    pub fn finish(self) -> ImportReport {
+        self.report
+    }
 }
 
-/// Expands and parses a whole batch: [`expand`] then [`parse_files`].
+/// A YAML file in a folder named `macros`, as in Splunk's content repository.
+fn is_macro_file(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let in_macros = lower.starts_with("macros/") || lower.contains("/macros/");
+    in_macros && (lower.ends_with(".yml") || lower.ends_with(".yaml"))
+}
+
+/// Expands and parses a whole batch; `progress` is called after each file
+/// with (done, total).
 pub fn import(
     inputs: Vec<Input>,
     ctx: &Context,
     limits: &Limits,
     known_ids: &HashMap<String, String>,
-    progress: impl FnMut(usize, usize),
+    mut progress: impl FnMut(usize, usize),
 ) -> ImportReport {
-    let (files, archive_errors) = expand(inputs, limits);
-    let mut report = parse_files(&files, ctx, limits, known_ids, progress);
-    report.errors.splice(0..0, archive_errors);
-    report
+    let mut importer = Importer::new(inputs, ctx.clone(), *limits, known_ids.clone());
+    while importer.step() {
+        let (done, total) = importer.progress();
+        progress(done, total);
+    }
+    importer.finish()
 }
 
 fn parse_one(file: &Input, ctx: &Context, limits: &Limits) -> Result<Vec<Rule>, ParseError> {
@@ -214,14 +273,43 @@ mod tests {
     fn progress_reports_every_file() {
         let mut seen = Vec::new();
         let files = vec![input("a.txt", "x"), input("b.txt", "y")];
-        parse_files(
-            &files,
+        import(
+            files,
             &Context::default(),
             &Limits::default(),
             &HashMap::new(),
             |d, t| seen.push((d, t)),
         );
         assert_eq!(seen, vec![(1, 2), (2, 2)]);
+    }
+
+    #[test]
+    fn catalog_ids_are_duplicates_and_macro_files_are_not_rules() {
+        let known = HashMap::from([(
+            "11111111-2222-3333-4444-555555555555".to_string(),
+            "catalog".to_string(),
+        )]);
+        let macro_file = "name: my_filter\ndefinition: search *\ndescription: tuning\n";
+        let report = import(
+            vec![
+                input("macros/my_filter.yml", macro_file),
+                input("mine.yml", SIGMA),
+            ],
+            &Context::default(),
+            &Limits::default(),
+            &known,
+            |_, _| {},
+        );
+        assert_eq!(
+            report.files, 1,
+            "the macro file is context, not a rule file"
+        );
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        assert_eq!(report.duplicates.len(), 1);
+        assert_eq!(report.duplicates[0].first, "catalog");
+        assert!(is_macro_file("security_content/macros/x.yaml"));
+        assert!(!is_macro_file("detections/macros.yml"));
+        assert!(!is_macro_file("macros/readme.md"));
     }
 
     #[test]
