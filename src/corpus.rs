@@ -145,7 +145,15 @@ pub fn load_files(root: &Path, files: &[PathBuf], ctx: &Context, sources: &[Sour
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_default())
+            .map(|h| {
+                h.join().unwrap_or_else(|_| Loaded {
+                    errors: vec![ParseError::new(
+                        root.display().to_string(),
+                        "a parser panicked: one share of the files was not read (please report this)",
+                    )],
+                    ..Loaded::default()
+                })
+            })
             .collect()
     });
     let mut all = Loaded::default();
