@@ -23,7 +23,7 @@ ln -s "$corpus/sigma/rules" "$only/sigma"
 best_ours=""
 best_py=""
 for _ in $(seq "$runs"); do
-  ours="$(target/release/rulescope stats --corpus "$only" | sed -n 's/.*time: \([0-9.]*\)s.*/\1/p')"
+  ours="$("${CARGO_TARGET_DIR:-target}"/release/rulescope stats --corpus "$only" | sed -n 's/.*time: \([0-9.]*\)s.*/\1/p')"
   py="$("$venv/bin/python" - "$corpus/sigma/rules" <<'PY'
 import sys, time
 from sigma.collection import SigmaCollection

@@ -14,7 +14,7 @@ mkdir -p "$(dirname "$out")"
 cargo build --release --bin rulescope
 tmp="$(mktemp "$out.XXXXXX")"
 trap 'rm -f "$tmp"' EXIT
-target/release/rulescope bundle --out "$tmp"
+"${CARGO_TARGET_DIR:-target}/release/rulescope" bundle --out "$tmp"
 
 if cmp -s "$tmp" "$out"; then
   echo "bundle: unchanged $out"
