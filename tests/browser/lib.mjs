@@ -20,7 +20,7 @@ export const OUTPUT_DIR = path.join(HERE, 'output');
 /** The system Chromium; tests never download a browser. */
 export const CHROMIUM = process.env.RULESCOPE_CHROMIUM ?? '/usr/bin/chromium';
 
-const CLI = path.join(REPO_ROOT, 'target', 'release', 'rulescope');
+const CLI = path.join(process.env.CARGO_TARGET_DIR ? path.resolve(REPO_ROOT, process.env.CARGO_TARGET_DIR) : path.join(REPO_ROOT, 'target'), 'release', 'rulescope');
 const BUNDLE_CORPUS = path.join(REPO_ROOT, 'target', 'bundle', 'rulescope.bundle.corpus');
 
 // Without the background-networking flags Chromium keeps trying to reach
