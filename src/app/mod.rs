@@ -109,6 +109,12 @@ fn Shell() -> Html {
         Route::Rule { id, view } => {
             html! { <RulePage key={id.clone()} id={id.clone()} view={view.clone()} /> }
         }
+        Route::Field { .. } | Route::Fields(_) | Route::About => html! {
+            <section class="page">
+                <h1>{ "Page not found" }</h1>
+                <p>{ "This page is not part of this build yet." }</p>
+            </section>
+        },
         Route::NotFound(path) => html! {
             <section class="page">
                 <h1>{ "Page not found" }</h1>

@@ -101,7 +101,12 @@ fn with_view(route: &Route, change: impl FnOnce(&mut View)) -> Route {
             id: id.clone(),
             view,
         },
-        Route::NotFound(_) => Route::Index(view),
+        Route::Field { name, .. } => Route::Field {
+            name: name.clone(),
+            view,
+        },
+        Route::Fields(_) => Route::Fields(view),
+        Route::About | Route::NotFound(_) => Route::Index(view),
     }
 }
 

@@ -65,6 +65,13 @@ pub enum Route {
     Technique { id: String, view: View },
     /// `#/rule/<id>`: one rule, by upstream id.
     Rule { id: String, view: View },
+    /// `#/field/process.name`: one canonical field (or an unmapped field as
+    /// written), its aliases, techniques, rules and values.
+    Field { name: String, view: View },
+    /// `#/fields`: every field rules filter on.
+    Fields(View),
+    /// `#/about`: corpus versions, counts, licenses and MITRE's notice.
+    About,
     /// Any other path, kept for the "not found" message.
     NotFound(String),
 }
@@ -92,6 +99,12 @@ impl Route {
                 id: decode(id),
                 view,
             },
+            ["field", name] => Route::Field {
+                name: decode(name),
+                view,
+            },
+            ["fields"] => Route::Fields(view),
+            ["about"] => Route::About,
             _ => Route::NotFound(path.to_string()),
         }
     }
@@ -102,6 +115,9 @@ impl Route {
             Route::Index(view) => ("/".to_string(), Some(view)),
             Route::Technique { id, view } => (format!("/technique/{}", encode(id)), Some(view)),
             Route::Rule { id, view } => (format!("/rule/{}", encode(id)), Some(view)),
+            Route::Field { name, view } => (format!("/field/{}", encode(name)), Some(view)),
+            Route::Fields(view) => ("/fields".to_string(), Some(view)),
+            Route::About => ("/about".to_string(), None),
             Route::NotFound(path) => (path.clone(), None),
         };
         let query = view.map(View::to_query).unwrap_or_default();
@@ -115,10 +131,12 @@ impl Route {
     /// The view settings this route carries (the default for "not found").
     pub fn view(&self) -> View {
         match self {
-            Route::Index(view) | Route::Technique { view, .. } | Route::Rule { view, .. } => {
-                view.clone()
-            }
-            Route::NotFound(_) => View::default(),
+            Route::Index(view)
+            | Route::Technique { view, .. }
+            | Route::Rule { view, .. }
+            | Route::Field { view, .. }
+            | Route::Fields(view) => view.clone(),
+            Route::About | Route::NotFound(_) => View::default(),
         }
     }
 }
@@ -206,6 +224,18 @@ mod tests {
                 view: View::default()
             }
         );
+        let field = Route::Field {
+            name: "process.name".into(),
+            view: View {
+                search: "powershell.exe".into(),
+                ..View::default()
+            },
+        };
+        assert_eq!(field.to_hash(), "#/field/process.name?q=powershell.exe");
+        assert_eq!(Route::parse(&field.to_hash()), field);
+        assert_eq!(Route::parse("#/fields"), Route::Fields(View::default()));
+        assert_eq!(Route::parse("#/about"), Route::About);
+        assert_eq!(Route::About.to_hash(), "#/about");
         assert_eq!(
             Route::parse("#/nope/x/y"),
             Route::NotFound("/nope/x/y".into())
