@@ -5,11 +5,14 @@
 //   and a CSP <meta> is written as a floor for hosts that send no header;
 // - `sw.js` precaches every file of this build (hashed names, so a rebuild
 //   ships a new worker that replaces the old cache) for offline reloads;
-// - `rulescope.html` is the whole app in one file (CSS, JS glue and the wasm
-//   as base64 inlined) that runs from file://, where module imports and
-//   fetch are blocked.
+// - the rules' original texts (`rulescope-texts.bin`, written beside the
+//   bundle) are copied next to the page, which fetches them on the first
+//   rule page;
+// - `rulescope.html` is the whole app in one file (CSS, JS glue, the wasm
+//   and the texts as base64 inlined) that runs from file://, where module
+//   imports and fetch are blocked.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const stage = process.env.TRUNK_STAGING_DIR;
@@ -69,6 +72,13 @@ if (onlyBootstrap) {
 }
 writeFileSync(indexPath, index);
 
+const TEXTS = 'rulescope-texts.bin';
+const bundleDir = process.env.RULESCOPE_BUNDLE
+  ? path.dirname(process.env.RULESCOPE_BUNDLE)
+  : path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'target', 'bundle');
+if (!existsSync(path.join(bundleDir, TEXTS))) fail(`${TEXTS} is missing in ${bundleDir}: run scripts/build-bundle.sh`);
+copyFileSync(path.join(bundleDir, TEXTS), path.join(stage, TEXTS));
+
 const files = readdirSync(stage, { withFileTypes: true })
   .filter((entry) => entry.isFile() && entry.name !== 'sw.js' && entry.name !== 'rulescope.html')
   .map((entry) => entry.name)
@@ -94,6 +104,7 @@ for (const [tag, name] of single.matchAll(/<script src="\.\/([^"]+\.js)"[^>]*><\
 }
 const glue = readFileSync(path.join(stage, glueName), 'utf8');
 const wasmBase64 = readFileSync(path.join(stage, wasmName)).toString('base64');
+const textsBase64 = readFileSync(path.join(stage, TEXTS)).toString('base64');
 // `</script` cannot occur in base64 and is escaped if the glue ever holds it.
 const inlineBoot = `<script type="module">
 ${glue.replace(/<\/script/gi, '<\\/script')}
@@ -108,7 +119,8 @@ single = single
   .replace(/\s*<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
   .replace(/<link rel="(?:modulepreload|preload)"[^>]*>/g, '')
   .replace(`<script type="module" src="./${bootName}"></script>`, () =>
-    `<script type="application/octet-stream" id="rulescope-wasm">${wasmBase64}</script>\n${inlineBoot}`,
+    `<script type="application/octet-stream" id="rulescope-wasm">${wasmBase64}</script>\n` +
+      `<script type="application/octet-stream" id="rulescope-texts">${textsBase64}</script>\n${inlineBoot}`,
   );
 if (/<link rel="stylesheet"|src="\.\//.test(single)) fail('the single file still refers to other files');
 writeFileSync(path.join(stage, 'rulescope.html'), single);

@@ -29,12 +29,22 @@ fn corpus_survives_the_bundle_and_guides_agree_with_rules() {
     let bytes = rulescope::bundle::encode(&data, 5).unwrap();
     let encoded = started.elapsed();
     let started = Instant::now();
-    let decoded = rulescope::bundle::decode(&bytes).unwrap();
+    let mut decoded = rulescope::bundle::decode(&bytes).unwrap();
+    let decode_time = started.elapsed();
+    let texts = rulescope::bundle::encode_texts(&data, 5).unwrap();
     println!(
-        "bundle at quality 5: {} bytes, encode {encoded:?}, decode {:?}",
+        "bundle at quality 5: {} bytes, encode {encoded:?}, decode {decode_time:?}; texts file {} bytes",
         bytes.len(),
-        started.elapsed()
+        texts.len()
     );
+    assert!(
+        decoded.rules.iter().all(|r| r.query.is_empty()),
+        "the bundle leaves the original texts to the texts file"
+    );
+    let texts = rulescope::bundle::decode_texts(&texts).unwrap();
+    let with_text = data.rules.iter().filter(|r| !r.query.is_empty()).count();
+    assert_eq!(texts.len(), with_text, "one text per rule, keys unique");
+    rulescope::bundle::restore_texts(&mut decoded, &texts);
     assert_eq!(decoded.rules.len(), data.rules.len());
     for (a, b) in decoded.rules.iter().zip(&data.rules) {
         assert_eq!(a, b, "rule {} changed through the bundle", b.path);

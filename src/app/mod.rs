@@ -11,6 +11,7 @@ mod prose;
 mod rule;
 mod state;
 mod technique;
+mod texts;
 mod widgets;
 
 use crate::catalog::{Catalog, Route};

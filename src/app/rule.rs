@@ -6,6 +6,7 @@ use super::guide::rule_link;
 use super::logic::logic_tree;
 use super::nav::AppLink;
 use super::state::use_ctx;
+use super::texts::{use_original_text, OriginalText};
 use super::widgets::{outbound, outbound_url, vendor_badge};
 use crate::catalog::{safe_href, similar_rules, Catalog, Route, View};
 use crate::model::{Predicate, Rule};
@@ -149,6 +150,34 @@ fn SimilarRules(props: &SimilarProps) -> Html {
     }
 }
 
+/// Properties of [`RuleSource`].
+#[derive(Properties, PartialEq)]
+struct SourceProps {
+    index: u32,
+}
+
+/// The rule's original text, once the texts file is read.
+#[component]
+fn RuleSource(props: &SourceProps) -> Html {
+    let ctx = use_ctx();
+    let body = match use_original_text(ctx.cat.rule(props.index)) {
+        OriginalText::Here(text) => html! { <pre class="query"><code>{ text }</code></pre> },
+        OriginalText::Loading => {
+            html! { <p class="muted" aria-busy="true">{ "Reading the original text…" }</p> }
+        }
+        OriginalText::None => return html! {},
+        OriginalText::Unavailable(reason) => html! {
+            <p class="muted">{ "The original text is not available in this copy of the page: " }{ reason }</p>
+        },
+    };
+    html! {
+        <section class="card" aria-labelledby="query-h">
+            <h2 id="query-h">{ "Original text" }</h2>
+            { body }
+        </section>
+    }
+}
+
 /// The rule page.
 #[component]
 pub fn RulePage(props: &RuleProps) -> Html {
@@ -217,12 +246,7 @@ pub fn RulePage(props: &RuleProps) -> Html {
             { predicate_table("Predicates ", "preds-h", &rule.predicates) }
             { predicate_table("Exclusions ", "excl-h", &rule.exclusions) }
             { predicate_table("Thresholds ", "thr-h", &rule.thresholds) }
-            if !rule.query.is_empty() {
-                <section class="card" aria-labelledby="query-h">
-                    <h2 id="query-h">{ "Original text" }</h2>
-                    <pre class="query"><code>{ &rule.query }</code></pre>
-                </section>
-            }
+            <RuleSource {index} />
             <SimilarRules {index} view={view.clone()} />
         </article>
     }

@@ -54,7 +54,8 @@ enum Command {
         #[arg(long, default_value = "")]
         filter: String,
     },
-    /// Write the binary bundle the app embeds.
+    /// Write the binary bundle the app embeds, and the rules' original texts
+    /// beside it (`rulescope-texts.bin`, fetched by the rule page).
     Bundle {
         #[arg(long)]
         out: PathBuf,
@@ -163,14 +164,20 @@ fn bundle(out: &Path, quality: u32, flag: Option<&Path>) -> Result<(), String> {
     let (root, sample) = corpus::resolve_root(flag);
     let (data, errors) = corpus::load_catalog(&root, sample)?;
     let bytes = rulescope::bundle::encode(&data, quality)?;
-    if let Some(dir) = out.parent() {
+    let texts = rulescope::bundle::encode_texts(&data, quality)?;
+    let dir = out.parent().unwrap_or(Path::new(""));
+    if !dir.as_os_str().is_empty() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
+    let texts_out = dir.join(rulescope::bundle::TEXTS_FILE);
     std::fs::write(out, &bytes).map_err(|e| format!("{}: {e}", out.display()))?;
+    std::fs::write(&texts_out, &texts).map_err(|e| format!("{}: {e}", texts_out.display()))?;
     eprintln!(
-        "rulescope: wrote {} ({} bytes): {} rules, {} techniques, {} files failed{}",
+        "rulescope: wrote {} ({} bytes) and {} ({} bytes): {} rules, {} techniques, {} files failed{}",
         out.display(),
         bytes.len(),
+        texts_out.display(),
+        texts.len(),
         data.rules.len(),
         data.techniques.len(),
         errors.len(),
