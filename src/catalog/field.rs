@@ -465,7 +465,10 @@ mod tests {
         })
     }
 
-    fn values(rows: &[FieldValue]) -> Vec<(Op, &str, u32, Vec<Vendor>, Vec<&str>)> {
+    /// A value row as (op, value, rules, vendors, spellings).
+    type Shown<'a> = (Op, &'a str, u32, Vec<Vendor>, Vec<&'a str>);
+
+    fn values(rows: &[FieldValue]) -> Vec<Shown<'_>> {
         rows.iter()
             .map(|v| {
                 let spellings = v.spellings.iter().map(String::as_str).collect();
@@ -617,7 +620,8 @@ mod tests {
         use Vendor::{Elastic, Sigma, Splunk};
         let cat = catalog();
         let rows = field_index(&cat, &Filter::default());
-        let shown: Vec<(&str, bool, u32, Vec<Vendor>, u32, u32)> = rows
+        type Row<'a> = (&'a str, bool, u32, Vec<Vendor>, u32, u32);
+        let shown: Vec<Row> = rows
             .iter()
             .map(|r| {
                 (
