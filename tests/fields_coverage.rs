@@ -16,11 +16,14 @@ fn catalog() -> Option<&'static Catalog> {
     static CATALOG: OnceLock<Option<Catalog>> = OnceLock::new();
     CATALOG
         .get_or_init(|| {
-            let root = std::env::var_os(corpus::CORPUS_ENV)
-                .map(PathBuf::from)
-                .unwrap_or_else(|| {
-                    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
-                });
+            let set = std::env::var_os(corpus::CORPUS_ENV).map(PathBuf::from);
+            // A corpus named in the environment (CI) must be there.
+            if let Some(root) = &set {
+                assert!(root.is_dir(), "{} is not a corpus folder", root.display());
+            }
+            let root = set.unwrap_or_else(|| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+            });
             if !root.is_dir() {
                 eprintln!("corpus not found at {}: skipping", root.display());
                 return None;
@@ -73,18 +76,20 @@ fn nine_in_ten_predicate_occurrences_map_to_a_canonical_field() {
     assert!(share >= 0.90, "only {:.1}% mapped", 100.0 * share);
 }
 
-/// Canonical fields each vendor filters on in Windows process-creation rules
-/// (Sigma process_creation, Splunk Processes / Sysmon 1 / 4688, Elastic
-/// process events).
+/// Whether a rule is a Windows process-creation rule: Sigma
+/// process_creation, Splunk Processes datamodel / Sysmon 1 / 4688, Elastic
+/// process events on Windows (the taxonomy's context tags).
+fn is_windows_process_creation(rule: &Rule) -> bool {
+    let ctx = RuleContext::of(rule, taxonomy());
+    let has = |tag: &str| ctx.tags.iter().any(|t| t == tag);
+    has("process_creation") && has("windows")
+}
+
+/// Canonical fields each vendor filters on (predicates and exclusions) in
+/// Windows process-creation rules.
 fn process_creation_fields(rules: &[Rule]) -> BTreeMap<Vendor, BTreeSet<String>> {
-    let t = taxonomy();
     let mut out: BTreeMap<Vendor, BTreeSet<String>> = BTreeMap::new();
-    for rule in rules {
-        let ctx = RuleContext::of(rule, t);
-        let has = |tag: &str| ctx.tags.iter().any(|t| t == tag);
-        if !(has("process_creation") && has("windows")) {
-            continue;
-        }
+    for rule in rules.iter().filter(|r| is_windows_process_creation(r)) {
         let fields = out.entry(rule.vendor).or_default();
         for p in rule.predicates.iter().chain(&rule.exclusions) {
             if !p.canonical.is_empty() {
@@ -98,10 +103,26 @@ fn process_creation_fields(rules: &[Rule]) -> BTreeMap<Vendor, BTreeSet<String>>
 #[test]
 fn three_vendors_share_the_process_creation_fields() {
     let Some(cat) = catalog() else { return };
+    let subset: Vec<Rule> = cat
+        .rules()
+        .iter()
+        .filter(|r| is_windows_process_creation(r))
+        .cloned()
+        .collect();
+    for (vendor, c) in coverage(&subset) {
+        let rules = subset.iter().filter(|r| r.vendor == vendor).count();
+        println!(
+            "{vendor}: {rules} Windows process-creation rules, {}/{} field occurrences mapped ({:.1}%)",
+            c.mapped,
+            c.fields,
+            100.0 * c.share()
+        );
+    }
     let per_vendor = process_creation_fields(cat.rules());
     let present = vendors_with_rules(cat.rules());
+    let three = [Vendor::Sigma, Vendor::Splunk, Vendor::Elastic];
     let mut shared: Option<BTreeSet<String>> = None;
-    for vendor in [Vendor::Sigma, Vendor::Splunk, Vendor::Elastic] {
+    for vendor in three {
         if !present.contains(&vendor) {
             eprintln!("{vendor}: no rules yet, left out");
             continue;
@@ -117,12 +138,25 @@ fn three_vendors_share_the_process_creation_fields() {
         });
     }
     let shared = shared.unwrap_or_default();
-    println!("shared by all: {} {:?}", shared.len(), shared);
-    // The issue asks for 15. Measured on this corpus the ceiling is lower:
-    // Sigma's process_creation rules filter on 17 raw fields and Splunk's
-    // Processes searches on about 14 (the rest only appear in `by` clauses,
-    // which are not filters), and Elastic filters on neither the PE version
-    // info nor the Sysmon-only fields. This floor guards what is reached.
+    println!("shared by all three: {} {:?}", shared.len(), shared);
+    // Fields two vendors share, and who lacks them: why the count stops here.
+    let all: BTreeSet<&String> = per_vendor.values().flatten().collect();
+    for field in all {
+        let with: Vec<Vendor> = three
+            .into_iter()
+            .filter(|v| per_vendor.get(v).is_some_and(|s| s.contains(field)))
+            .collect();
+        if with.len() == 2 {
+            println!("  two of three: {field} ({with:?})");
+        }
+    }
+    // The issue asks for 15. On this corpus Sigma's process_creation rules
+    // filter on 22 canonical fields and Elastic's Windows process rules meet
+    // them on 12 (hashes, working directory and event.provider besides the
+    // 9 below), so no mapping can reach 15; Splunk's Processes searches
+    // filter on hashes, current directory and process ids only in `by`
+    // clauses, which the model does not record as filters. The floor below
+    // is what is genuinely shared.
     let expected = [
         "process.name",
         "process.executable",

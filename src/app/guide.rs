@@ -118,7 +118,9 @@ pub fn FieldsTable(props: &GuideProps) -> Html {
         html! {
             <>
             <tr class={classes!(is_open.then_some("open"))}>
-                <td class="lead-cell">{ expander(i, is_open, &toggle, field_text(&row.field)) }</td>
+                <td class="lead-cell">{ expander(i, is_open, &toggle, field_text(&row.field)) }
+                    if !row.field.is_empty() { {" "}<AppLink to={super::field::field_route(&row.field, &props.view)} class="field-page-link">{ "field page" }</AppLink> }
+                </td>
                 <td data-label="Aliases"><ul class="aliases">{ for aliases }</ul></td>
                 <td class="num" data-label="Rules">{ row.rules }</td>
                 <td data-label="How">{ op_mix(row.ops.iter().map(|(o, n)| (*o, *n))) }</td>
@@ -319,7 +321,11 @@ pub fn ValueTable(props: &ValueTableProps) -> Html {
         html! {
             <>
             <tr data-testid={testid("row")} class={classes!(is_open.then_some("open"))}>
-                <td class="lead-cell" data-testid={testid("field")}>{ field_text(row.field) }</td>
+                <td class="lead-cell" data-testid={testid("field")}>
+                    if props.kind == ValueKind::Indicators && !row.field.is_empty() {
+                        <AppLink to={super::field::field_route(row.field, &props.view)}>{ field_text(row.field) }</AppLink>
+                    } else { { field_text(row.field) } }
+                </td>
                 { for op }
                 <td data-testid={testid("value")}>{ expander(i, is_open, &toggle, value_text(row.value)) }</td>
                 <td class="num" data-label="Rules" data-testid={testid("rules")}>{ row.rules }</td>

@@ -2,6 +2,7 @@
 //! catalog through a context and shows one view per hash route. It only
 //! displays what [`crate::catalog`] computes; no parsing or counting here.
 
+mod field;
 mod guide;
 mod import;
 mod index;
@@ -110,7 +111,11 @@ fn Shell() -> Html {
         Route::Rule { id, view } => {
             html! { <RulePage key={id.clone()} id={id.clone()} view={view.clone()} /> }
         }
-        Route::Field { .. } | Route::Fields(_) | Route::About => html! {
+        Route::Field { name, view } => {
+            html! { <field::FieldPage key={name.clone()} name={name.clone()} view={view.clone()} /> }
+        }
+        Route::Fields(view) => html! { <field::FieldsPage view={view.clone()} /> },
+        Route::About => html! {
             <section class="page">
                 <h1>{ "Page not found" }</h1>
                 <p>{ "This page is not part of this build yet." }</p>
@@ -135,6 +140,7 @@ fn Shell() -> Html {
                     <span class="logo" aria-hidden="true"></span>{ "rulescope" }
                 </AppLink>
                 <span class="tagline">{ "What detection rules filter on, by ATT&CK technique" }</span>
+                <AppLink to={Route::parse("/fields")} class="nav-link">{ "Fields" }</AppLink>
             </header>
             if meta.sample {
                 <div class="banner" role="status">

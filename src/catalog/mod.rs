@@ -2,6 +2,7 @@
 //! over [`Catalog`]: the CLI prints what they return and the page displays it.
 
 mod export;
+mod field;
 mod filter;
 mod guide;
 mod index;
@@ -12,6 +13,10 @@ mod similar;
 mod techniques;
 
 pub use export::{navigator_layer, to_csv, NavigatorLayer};
+pub use field::{
+    field_index, field_profile, FieldAlias, FieldProfile, FieldRule, FieldSummary, FieldTechnique,
+    FieldValue,
+};
 pub use filter::Filter;
 pub use guide::{
     technique_guide, Alias, ExclusionRow, FieldRow, IndicatorRow, RuleRef, SourceRow,

@@ -4,7 +4,7 @@
 mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rulescope::catalog::{technique_guide, Catalog, Filter};
+use rulescope::catalog::{field_index, field_profile, technique_guide, Catalog, Filter};
 use rulescope::corpus;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -54,6 +54,30 @@ enum Command {
         #[arg(long, default_value = "")]
         filter: String,
     },
+    /// Print what the field page shows: aliases, techniques, rules, values.
+    Field {
+        /// Canonical field (e.g. process.name) or an unmapped field as written.
+        name: String,
+        /// Corpus root (default: $RULESCOPE_CORPUS, else the sample rules).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+        /// Filter in the page's URL form, e.g. `vendor=sigma,splunk&status=stable`.
+        #[arg(long, default_value = "")]
+        filter: String,
+    },
+    /// Print every field rules use, with rule, alias and value counts.
+    Fields {
+        /// Corpus root (default: $RULESCOPE_CORPUS, else the sample rules).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+        /// Filter in the page's URL form, e.g. `vendor=sigma,splunk&status=stable`.
+        #[arg(long, default_value = "")]
+        filter: String,
+    },
     /// Write the binary bundle the app embeds, and the rules' original texts
     /// beside it (`rulescope-texts.bin`, fetched by the rule page).
     Bundle {
@@ -88,6 +112,17 @@ fn main() -> ExitCode {
             rollup,
             filter,
         } => technique(&id, corpus.as_deref(), format, rollup, &filter),
+        Command::Field {
+            name,
+            corpus,
+            format,
+            filter,
+        } => field(&name, corpus.as_deref(), format, &filter),
+        Command::Fields {
+            corpus,
+            format,
+            filter,
+        } => fields(corpus.as_deref(), format, &filter),
         Command::Bundle {
             out,
             quality,
@@ -156,6 +191,30 @@ fn technique(
     match format {
         Format::Json => output::write_json(&mut out, &guide),
         Format::Text => output::write_guide_text(&mut out, &guide),
+    }
+    .map_err(|e| e.to_string())
+}
+
+fn field(name: &str, flag: Option<&Path>, format: Format, filter: &str) -> Result<(), String> {
+    let (cat, _) = load(flag)?;
+    let filter = Filter::from_query(filter);
+    let profile = field_profile(&cat, name, &filter)
+        .ok_or_else(|| format!("no rule uses a field {name} and the taxonomy does not know it"))?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => output::write_json(&mut out, &profile),
+        Format::Text => output::write_field_text(&mut out, &profile),
+    }
+    .map_err(|e| e.to_string())
+}
+
+fn fields(flag: Option<&Path>, format: Format, filter: &str) -> Result<(), String> {
+    let (cat, _) = load(flag)?;
+    let rows = field_index(&cat, &Filter::from_query(filter));
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => output::write_json(&mut out, &rows),
+        Format::Text => output::write_fields_text(&mut out, &rows),
     }
     .map_err(|e| e.to_string())
 }

@@ -1,7 +1,7 @@
 //! How the CLI prints: JSON Lines for `normalize`, JSON or text for
-//! `technique`, a report for `stats`.
+//! `technique`, `field` and `fields`, a report for `stats`.
 
-use rulescope::catalog::TechniqueGuide;
+use rulescope::catalog::{FieldProfile, FieldSummary, FieldValue, TechniqueGuide};
 use rulescope::corpus::Loaded;
 use rulescope::fields;
 use rulescope::model::{ParseError, Predicate, Rule, Vendor};
@@ -164,6 +164,96 @@ pub fn write_guide_text(out: &mut impl Write, g: &TechniqueGuide) -> io::Result<
     writeln!(out, "\nRules")?;
     for r in &g.rule_list {
         writeln!(out, "  {:<8} {}  ({})", r.vendor.label(), r.title, r.path)?;
+    }
+    Ok(())
+}
+
+fn vendor_list(vendors: &[Vendor]) -> String {
+    let labels: Vec<&str> = vendors.iter().map(|v| v.label()).collect();
+    labels.join(", ")
+}
+
+fn write_values(out: &mut impl Write, title: &str, rows: &[FieldValue]) -> io::Result<()> {
+    writeln!(out, "\n{title} ({} distinct)", rows.len())?;
+    for v in rows {
+        writeln!(
+            out,
+            "  {:>5}  {} {}  [{}]  as written: {}",
+            v.rules,
+            v.op,
+            v.value,
+            vendor_list(&v.vendors),
+            v.spellings.join(" | ")
+        )?;
+    }
+    Ok(())
+}
+
+/// The field page as plain text.
+pub fn write_field_text(out: &mut impl Write, f: &FieldProfile) -> io::Result<()> {
+    let mapped = if f.mapped {
+        ""
+    } else {
+        " (not in the taxonomy)"
+    };
+    writeln!(out, "{}{mapped}", f.field)?;
+    let vendors: Vec<String> = f
+        .by_vendor
+        .iter()
+        .map(|(v, n)| format!("{} {n}", v.label()))
+        .collect();
+    writeln!(
+        out,
+        "{} rules ({}); {} filter on it, {} exclude on it ({} occurrences)",
+        f.rules,
+        vendors.join(", "),
+        f.filter_rules,
+        f.exclusion_rules,
+        f.exclusion_occurrences
+    )?;
+    writeln!(out, "\nAliases")?;
+    for a in &f.aliases {
+        writeln!(
+            out,
+            "  {:>5} rules {:>6} uses  {:<8} {}",
+            a.rules,
+            a.occurrences,
+            a.vendor.label(),
+            a.field
+        )?;
+    }
+    writeln!(out, "\nTechniques ({})", f.techniques.len())?;
+    for t in &f.techniques {
+        writeln!(out, "  {:>5}  {} {}", t.rules, t.id, t.name)?;
+    }
+    write_values(out, "Values", &f.values)?;
+    write_values(out, "Excluded values", &f.excluded_values)?;
+    writeln!(out, "\nRules")?;
+    for r in &f.rule_list {
+        let how = match (r.filters, r.excludes) {
+            (true, true) => "filter+exclusion",
+            (false, true) => "exclusion",
+            _ => "filter",
+        };
+        writeln!(out, "  {:<8} {:<16} {}", r.vendor.label(), how, r.title)?;
+    }
+    Ok(())
+}
+
+/// The field index as plain text.
+pub fn write_fields_text(out: &mut impl Write, rows: &[FieldSummary]) -> io::Result<()> {
+    writeln!(out, "rules  aliases  values  field  [vendors]")?;
+    for r in rows {
+        let mapped = if r.mapped { "" } else { " (unmapped)" };
+        writeln!(
+            out,
+            "{:>5} {:>8} {:>7}  {}{mapped}  [{}]",
+            r.rules,
+            r.aliases,
+            r.values,
+            r.field,
+            vendor_list(&r.vendors)
+        )?;
     }
     Ok(())
 }
