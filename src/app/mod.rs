@@ -2,6 +2,7 @@
 //! catalog through a context and shows one view per hash route. It only
 //! displays what [`crate::catalog`] computes; no parsing or counting here.
 
+mod embed;
 mod guide;
 mod import;
 mod index;
@@ -11,6 +12,7 @@ mod prose;
 mod rule;
 mod state;
 mod technique;
+mod theme;
 mod widgets;
 
 use crate::catalog::{Catalog, Route};
@@ -61,9 +63,11 @@ pub fn App() -> Html {
         Some(Ok(ctx)) => html! {
             <ContextProvider<import::Swap> context={import::Swap(loaded.setter())}>
                 <ContextProvider<Ctx> context={ctx.clone()}>
-                    <HashRouter>
-                        <Shell />
-                    </HashRouter>
+                    <theme::ThemeProvider>
+                        <HashRouter>
+                            <Shell />
+                        </HashRouter>
+                    </theme::ThemeProvider>
                 </ContextProvider<Ctx>>
             </ContextProvider<import::Swap>>
         },
@@ -134,6 +138,7 @@ fn Shell() -> Html {
                     <span class="logo" aria-hidden="true"></span>{ "rulescope" }
                 </AppLink>
                 <span class="tagline">{ "What detection rules filter on, by ATT&CK technique" }</span>
+                <theme::ThemeSwitch />
             </header>
             if meta.sample {
                 <div class="banner" role="status">
@@ -142,6 +147,7 @@ fn Shell() -> Html {
                 </div>
             }
             <import::Importer />
+            <embed::HostBridge />
             <main id="main" tabindex="-1">{ view }</main>
             <Footer />
         </>
