@@ -523,22 +523,23 @@ pub fn allowed_origins(param: Option<&str>, file: &ConfigFile) -> Origins {
 
 /// The origin the app posts to: the parent's actual origin when the
 /// browser tells it (`location.ancestorOrigins`, else the referrer's
-/// origin) and it is allowed; else the only allowed origin (the browser
-/// then drops the message unless the parent really is that origin); else
-/// none until the host's first accepted message shows its origin.
+/// origin), if it is allowed. When the browser tells nothing, the only
+/// allowed origin (the browser drops the message unless the parent really
+/// is that origin); else none until the host's first accepted message
+/// shows its origin.
 pub fn post_target(
     allowed: &[String],
     ancestor: Option<&str>,
     referrer: Option<&str>,
 ) -> Option<String> {
-    let known = [ancestor, referrer]
+    let hints: Vec<String> = [ancestor, referrer]
         .into_iter()
         .flatten()
         .filter_map(|o| parse_origin(o).ok())
-        .find(|o| allowed.contains(o));
-    match (known, allowed) {
-        (Some(origin), _) => Some(origin),
-        (None, [only]) => Some(only.clone()),
+        .collect();
+    match (hints.iter().find(|o| allowed.contains(o)), allowed) {
+        (Some(origin), _) => Some(origin.clone()),
+        (None, [only]) if hints.is_empty() => Some(only.clone()),
         (None, _) => None,
     }
 }
@@ -948,7 +949,7 @@ mod tests {
     }
 
     #[test]
-    fn the_post_target_is_a_known_parent_or_the_only_origin() {
+    fn the_post_target_is_the_known_parent_or_else_the_only_origin() {
         let allowed = vec![
             "https://a.example".to_string(),
             "https://b.example".to_string(),
@@ -966,9 +967,14 @@ mod tests {
             None
         );
         assert_eq!(
-            post_target(&allowed[..1], Some("https://evil.example"), None).as_deref(),
+            post_target(&allowed[..1], Some("https://evil.example"), None),
+            None
+        );
+        assert_eq!(
+            post_target(&allowed[..1], None, None).as_deref(),
             Some("https://a.example")
         );
+        assert_eq!(post_target(&allowed, None, None), None);
         assert_eq!(post_target(&[], Some("https://a.example"), None), None);
     }
 }
