@@ -190,8 +190,11 @@ impl Bridge {
     fn run(self: &Rc<Self>, command: Command) {
         match command {
             Command::Navigate(route) => {
-                self.requested.replace(Some(route.clone()));
-                nav::go(&route);
+                let current = self.latest.borrow().as_ref().map(|l| l.route.clone());
+                if current.as_ref() != Some(&route) {
+                    self.requested.replace(Some(route.clone()));
+                    nav::go(&route);
+                }
             }
             Command::SetFilters(filter) => {
                 let current = self.latest.borrow().as_ref().map(|l| l.route.clone());
