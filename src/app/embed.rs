@@ -136,7 +136,7 @@ impl Bridge {
     /// Reports the current route as `view`, and as `select` when the user
     /// moved to another technique, rule or field.
     fn report(&self, route: &Route) {
-        let (Some(link), Some(latest)) = (
+        let (Some(link), Some(ctx)) = (
             self.link(),
             self.latest.borrow().as_ref().map(|l| l.ctx.clone()),
         ) else {
@@ -146,10 +146,10 @@ impl Bridge {
         if before.as_ref() == Some(route) {
             return;
         }
-        link.post(&protocol::view_message(route, &latest.cat));
+        link.post(&protocol::view_message(route, &ctx.cat));
         let asked = self.requested.take().is_some_and(|r| r == *route);
         if let (Some(before), false) = (before, asked) {
-            if let Some(select) = protocol::select_message(&before, route, &latest.cat) {
+            if let Some(select) = protocol::select_message(&before, route, &ctx.cat) {
                 link.post(&select);
             }
         }
