@@ -7,6 +7,7 @@ pub mod attack;
 pub mod bundle;
 pub mod catalog;
 pub mod corpus;
+pub mod embed;
 pub mod fields;
 pub mod formats;
 pub mod ingest;

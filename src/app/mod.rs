@@ -2,6 +2,7 @@
 //! catalog through a context and shows one view per hash route. It only
 //! displays what [`crate::catalog`] computes; no parsing or counting here.
 
+mod embed;
 mod field;
 mod guide;
 mod import;
@@ -13,6 +14,7 @@ mod rule;
 mod state;
 mod technique;
 mod texts;
+mod theme;
 mod widgets;
 
 use crate::catalog::{Catalog, Route};
@@ -63,9 +65,11 @@ pub fn App() -> Html {
         Some(Ok(ctx)) => html! {
             <ContextProvider<import::Swap> context={import::Swap(loaded.setter())}>
                 <ContextProvider<Ctx> context={ctx.clone()}>
-                    <HashRouter>
-                        <Shell />
-                    </HashRouter>
+                    <theme::ThemeProvider>
+                        <HashRouter>
+                            <Shell />
+                        </HashRouter>
+                    </theme::ThemeProvider>
                 </ContextProvider<Ctx>>
             </ContextProvider<import::Swap>>
         },
@@ -141,6 +145,7 @@ fn Shell() -> Html {
                 </AppLink>
                 <span class="tagline">{ "What detection rules filter on, by ATT&CK technique" }</span>
                 <AppLink to={Route::parse("/fields")} class="nav-link">{ "Fields" }</AppLink>
+                <theme::ThemeSwitch />
             </header>
             if meta.sample {
                 <div class="banner" role="status">
@@ -149,6 +154,7 @@ fn Shell() -> Html {
                 </div>
             }
             <import::Importer />
+            <embed::HostBridge />
             <main id="main" tabindex="-1">{ view }</main>
             <Footer />
         </>

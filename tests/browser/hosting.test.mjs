@@ -1,9 +1,11 @@
 // The three hosted forms of the built app: a static sub-folder under a
 // strict Content-Security-Policy that makes no request elsewhere, an offline
 // reload through the service worker, the single file from file://, and an
-// iframe driven by a host page on another origin through postMessage.
+// iframe driven by a host page on another origin through postMessage
+// (navigate, loadRules, setFilters, setTheme; ready, view, height, select,
+// rulesLoaded back), with malformed messages and other origins ignored.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -120,52 +122,167 @@ test('the single file renders a technique from file://', async () => {
   await page.close();
 });
 
+/** A rule of the host's own, tagged with TECHNIQUE, handed over by loadRules. */
+const HOST_RULE_ID = '7d1e2a4c-0000-4c1e-9f00-0000000e1b01';
+
+/** The messages the example host page logged, oldest first. */
+async function hostLog(page) {
+  return page.locator('#log li').evaluateAll((items) => items.map((li) => JSON.parse(li.textContent)));
+}
+
+/**
+ * Waits until the host page logged, after its first `since` messages, one
+ * for which `match` is true; returns it.
+ */
+async function received(page, match, what, since = 0) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const found = (await hostLog(page)).slice(since).find(match);
+    if (found) return found;
+    if (Date.now() > deadline) {
+      throw new Error(`no ${what} message; the host got ${JSON.stringify(await hostLog(page))}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 test('a host page on another origin drives the embedded app; others are ignored', async () => {
-  const app = await serveDir(DIST_DIR, SERVE);
+  // The deployment: dist/ with an embed.json next to index.html naming the
+  // portal (the host page's origin) as the only one allowed.
+  const deployed = path.join(scratch, 'app');
+  cpSync(DIST_DIR, deployed, { recursive: true });
   const host = await serveDir(DIST_DIR);
+  const hostOrigin = new URL(host.url).origin;
+  writeFileSync(path.join(deployed, 'embed.json'), JSON.stringify({ parent_origins: [hostOrigin] }));
+  const app = await serveDir(deployed, SERVE);
   const stranger = await serveDir(scratch);
-  const origins = [app, host, stranger].map((s) => new URL(s.url).origin);
+  const appOrigin = new URL(app.url).origin;
+  const origins = [appOrigin, hostOrigin, new URL(stranger.url).origin];
   const foreign = [];
   try {
+    const warnings = [];
     const { page, problems } = await openPage(
       browser,
       `${host.url}embed-host.html?app=${encodeURIComponent(`${app.url}index.html`)}`,
-      guard(origins, foreign),
+      async (p) => {
+        p.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+        await guard(origins, foreign)(p);
+      },
     );
     const frame = page.frameLocator('#rulescope');
-    await frame.locator('main').first().waitFor();
+    const appFrame = () => page.frames().find((f) => f.url().startsWith(app.url));
+    const ready = await received(page, (m) => m.type === 'ready', 'ready');
+    assert.equal(ready.route, '/');
     await assert.rejects(frame.locator('header.top').waitFor({ state: 'visible', timeout: 500 }),
       'embed=1 hides the header');
-    await page.getByText('(none yet)').waitFor({ state: 'detached' });
 
+    // navigate: the technique opens, the host hears the view and a height.
     await page.click('#go');
     await techniqueShown(frame);
+    await received(page, (m) => m.type === 'view' && m.route === `/technique/${TECHNIQUE}`, 'view');
     await page.locator('#view', { hasText: `/technique/${TECHNIQUE}` }).waitFor();
+    const height = await received(page, (m) => m.type === 'height' && m.px > 300, 'height > 300 px');
     await page.waitForFunction(() => Number(document.getElementById('rulescope').height) > 300);
+    assert.ok(Number.isInteger(height.px));
 
+    // loadRules: the host's rule is imported and counted on the technique page.
+    const before = Number(await frame.getByTestId('rule-count').textContent());
+    await page.locator('summary', { hasText: 'Load the portal' }).click();
+    await page.click('#load');
+    const loaded = await received(page, (m) => m.type === 'rulesLoaded', 'rulesLoaded');
+    assert.deepEqual(loaded, { type: 'rulesLoaded', files: 1, rules: 1, failed: 0, duplicates: 0 });
+    await frame.getByTestId('rule-count').filter({ hasText: new RegExp(`^${before + 1}$`) }).waitFor();
+
+    // setFilters keeps the page; setTheme recolours it.
+    await page.click('#sigma');
+    await received(page, (m) => m.type === 'view' && m.route === `/technique/${TECHNIQUE}?vendor=sigma`, 'filtered view');
     await page.click('#dark');
     await frame.locator('html[data-theme="dark"]').waitFor({ state: 'attached' });
+
+    // The user opens a rule inside the frame: the host hears a selection.
+    // A host's navigate is not a selection, and a local rule is never named.
+    let since = (await hostLog(page)).length;
+    await page.evaluate((origin) => {
+      document.getElementById('rulescope').contentWindow.postMessage(
+        { type: 'navigate', view: 'technique', id: 'T1059.001' }, origin);
+    }, appOrigin);
+    await received(page, (m) => m.type === 'view' && m.route === `/technique/${TECHNIQUE}`, 'unfiltered view', since);
+    since = (await hostLog(page)).length;
+    const ruleLink = frame.locator(`main a[href^="#/rule/"]:not([href*="${HOST_RULE_ID}"])`).first();
+    const ruleId = decodeURIComponent((await ruleLink.getAttribute('href')).slice('#/rule/'.length));
+    await ruleLink.click();
+    const select = await received(page, (m) => m.type === 'select', 'select', since);
+    since = (await hostLog(page)).length;
+    assert.deepEqual(select, { type: 'select', kind: 'rule', id: ruleId });
+    await page.evaluate(([origin, id]) => {
+      document.getElementById('rulescope').contentWindow.postMessage({ type: 'navigate', view: 'rule', id }, origin);
+    }, [appOrigin, HOST_RULE_ID]);
+    await frame.locator('main .badge.local').first().waitFor();
+    await received(page, (m) => m.type === 'view' && m.local === true, 'local view', since);
+    const log = await hostLog(page);
+    assert.equal(log.filter((m) => m.type === 'select').length, 1, `selections: ${JSON.stringify(log)}`);
+    assert.ok(!JSON.stringify(log).includes(HOST_RULE_ID), 'a local rule id reached the host');
+    assert.ok(log.every((m) => ['ready', 'view', 'height', 'select', 'rulesLoaded'].includes(m.type)));
+
+    // Malformed or unknown messages from the allowed host change nothing.
+    const hashBefore = await appFrame().evaluate(() => location.hash);
+    const malformed = warnings.length;
+    await page.evaluate((origin) => {
+      const target = document.getElementById('rulescope').contentWindow;
+      target.postMessage({ type: 'navigate', route: 42 }, origin);
+      target.postMessage({ type: 'navigate', route: '/about', target: '_top' }, origin);
+      target.postMessage({ type: 'runScript', code: 'alert(1)' }, origin);
+      target.postMessage('navigate', origin);
+      target.postMessage({ type: 'loadRules', files: [] }, origin);
+    }, appOrigin);
+    const deadline = Date.now() + 10_000;
+    while (warnings.slice(malformed).filter((w) => w.includes('ignored a malformed or unknown message')).length < 5) {
+      assert.ok(Date.now() < deadline, `warnings: ${warnings.slice(malformed)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(await appFrame().evaluate(() => location.hash), hashBefore);
     cleanLoad(problems, foreign);
 
-    // A page of a third origin frames the app for the host's origin: its
-    // messages must change nothing.
-    writeFileSync(
-      path.join(scratch, 'stranger.html'),
-      `<!doctype html><link rel="icon" href="data:,"><iframe id="f" src="${app.url}index.html?embed=1&parent_origin=${encodeURIComponent(origins[1])}#/"></iframe>`,
-    );
-    const other = await openPage(browser, `${stranger.url}stranger.html`, guard(origins, foreign));
-    const ignored = new Promise((resolve) =>
-      other.page.on('console', (m) => m.text().includes('ignored a message') && resolve()),
-    );
-    await other.page.frameLocator('#f').locator('main').first().waitFor();
-    await other.page.evaluate((target) => {
-      document.getElementById('f').contentWindow.postMessage(
-        { type: 'navigate', route: '/technique/T1059.001' }, target);
-    }, origins[0]);
-    await ignored;
-    const hash = await other.page.frames()[1].evaluate(() => location.hash);
-    assert.equal(hash, '#/', 'the stranger navigated the app');
-    cleanLoad(other.problems, foreign);
+    // Pages of a third origin frame the app, once naming the host's origin
+    // and once their own (which embed.json does not allow): their messages
+    // change nothing and they hear nothing.
+    for (const claimed of [hostOrigin, origins[2]]) {
+      writeFileSync(
+        path.join(scratch, 'stranger.html'),
+        `<!doctype html><link rel="icon" href="data:,"><iframe id="f" sandbox="allow-scripts allow-same-origin" src="${app.url}index.html?embed=1&parent_origin=${encodeURIComponent(claimed)}#/"></iframe>`,
+      );
+      const heard = [];
+      const other = await openPage(browser, `${stranger.url}stranger.html`, async (p) => {
+        await guard(origins, foreign)(p);
+        await p.exposeFunction('heard', (m) => heard.push(m));
+        // In the stranger's own window only (init scripts run in every frame).
+        await p.addInitScript(() => {
+          if (window === window.top) window.addEventListener('message', (e) => window.heard?.(e.data));
+        });
+      });
+      let ignored = false;
+      other.page.on('console', (m) => {
+        if (m.text().includes('ignored a message from')) ignored = true;
+      });
+      await other.page.frameLocator('#f').locator('main').first().waitFor();
+      const framed = () => other.page.frames().find((f) => f.url().startsWith(app.url));
+      // The app listens once its start-up (embed.json included) is done:
+      // send until it says it ignored the message.
+      const deadline = Date.now() + 20_000;
+      while (!ignored) {
+        assert.ok(Date.now() < deadline, `no "ignored" warning (${claimed})`);
+        await other.page.evaluate((target) => {
+          document.getElementById('f').contentWindow.postMessage(
+            { type: 'navigate', view: 'technique', id: 'T1059.001' }, target);
+        }, appOrigin);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      assert.equal(await framed().evaluate(() => location.hash), '#/', `the stranger navigated the app (${claimed})`);
+      assert.deepEqual(heard, [], `the app posted to a stranger (${claimed})`);
+      cleanLoad(other.problems, foreign);
+      await other.page.close();
+    }
+    await page.close();
   } finally {
     await Promise.all([app.close(), host.close(), stranger.close()]);
   }

@@ -10,7 +10,7 @@ mod run;
 use super::nav::AppLink;
 use super::state::{use_ctx, Ctx, Shared};
 use crate::catalog::{Catalog, Route, View};
-use crate::ingest::{Duplicate, Limits};
+use crate::ingest::{Duplicate, ImportReport, Input, Limits};
 use crate::model::ParseError;
 use gloo::events::{EventListener, EventListenerOptions};
 use read::Source;
@@ -51,11 +51,41 @@ enum Status {
 }
 
 /// Applies `edit` to a copy of the catalog and makes the copy current.
-fn replace(ctx: &Ctx, swap: &Swap, edit: impl FnOnce(&mut Catalog)) {
+fn replace(ctx: &Ctx, swap: &Swap, edit: impl FnOnce(&mut Catalog)) -> Ctx {
     let mut cat = ctx.cat.clone();
     edit(&mut cat);
-    swap.0
-        .set(Some(Rc::new(Ok(Ctx(Rc::new(Shared::new(cat)))))));
+    let next = Ctx(Rc::new(Shared::new(cat)));
+    swap.0.set(Some(Rc::new(Ok(next.clone()))));
+    next
+}
+
+/// The catalog's rule ids, for the duplicate report.
+fn known_ids(ctx: &Ctx) -> HashMap<String, String> {
+    ctx.cat
+        .rules()
+        .iter()
+        .filter(|r| !r.id.is_empty())
+        .map(|r| (r.id.clone(), "catalog".to_string()))
+        .collect()
+}
+
+/// Imports files handed over by name and content (an embedding host's
+/// `loadRules`) through the same parse, duplicate check and merge as a
+/// drop, without the import bar's progress. Resolves to the new catalog,
+/// the number of rules it gained and the report (its rules moved into the
+/// catalog).
+pub async fn import_named(files: Vec<Input>, ctx: Ctx, swap: Swap) -> (Ctx, usize, ImportReport) {
+    let never = Rc::new(Cell::new(false));
+    let mut report = run::run(files, Vec::new(), known_ids(&ctx), never, |_, _| {})
+        .await
+        .unwrap_or_default();
+    let rules = std::mem::take(&mut report.rules);
+    let added = rules.len();
+    (
+        replace(&ctx, &swap, |cat| cat.add_rules(rules)),
+        added,
+        report,
+    )
 }
 
 /// Reads, parses and merges one batch, reporting into `status`.
@@ -72,13 +102,7 @@ fn start(
     status.set(Status::Reading);
     yew::platform::spawn_local(async move {
         let (inputs, read_errors) = read::read_all(sources, &Limits::default()).await;
-        let known: HashMap<String, String> = ctx
-            .cat
-            .rules()
-            .iter()
-            .filter(|r| !r.id.is_empty())
-            .map(|r| (r.id.clone(), "catalog".to_string()))
-            .collect();
+        let known = known_ids(&ctx);
         let progress = {
             let status = status.clone();
             move |done, total| status.set(Status::Parsing { done, total })
@@ -264,7 +288,7 @@ fn LocalRules() -> Html {
     let remove_all = {
         let (ctx, swap) = (ctx.clone(), swap.clone());
         Callback::from(move |_: MouseEvent| {
-            replace(&ctx, &swap, |cat| cat.remove_rules(|r| r.local))
+            replace(&ctx, &swap, |cat| cat.remove_rules(|r| r.local));
         })
     };
     let rows = local.into_iter().map(|(id, path, title)| {
@@ -273,7 +297,7 @@ fn LocalRules() -> Html {
             Callback::from(move |_: MouseEvent| {
                 replace(&ctx, &swap, |cat| {
                     cat.remove_rules(|r| r.local && r.id == id && r.path == path)
-                })
+                });
             })
         };
         let route = Route::Rule { id: id.clone(), view: View::default() };
