@@ -4,6 +4,7 @@
 mod export;
 mod filter;
 mod guide;
+mod highlight;
 mod index;
 mod meta;
 mod prose;
@@ -11,12 +12,16 @@ mod route;
 mod similar;
 mod techniques;
 
-pub use export::{navigator_layer, to_csv, NavigatorLayer};
+pub use export::{
+    guide_table, navigator_layer, to_csv, CellKind, Column, GuideTable, NavigatorLayer, SortDir,
+    Table,
+};
 pub use filter::Filter;
 pub use guide::{
     technique_guide, Alias, ExclusionRow, FieldRow, IndicatorRow, RuleRef, SourceRow,
-    TechniqueGuide, TechniqueHeader, ThresholdRow,
+    TechniqueGuide, TechniqueHeader, ThresholdRow, VendorCell, VendorFieldRow,
 };
+pub use highlight::{highlight, Lang, Span, Token};
 pub use index::{Catalog, KeyId, Reach};
 pub use meta::{attach_source, CatalogData, CorpusMeta, SourceInfo};
 pub use prose::{attack_technique_id, description_blocks, inlines, Block, Inline};
