@@ -2,6 +2,7 @@
 //! catalog through a context and shows one view per hash route. It only
 //! displays what [`crate::catalog`] computes; no parsing or counting here.
 
+mod export;
 mod guide;
 mod import;
 mod index;
@@ -10,6 +11,7 @@ mod nav;
 mod prose;
 mod rule;
 mod state;
+mod table;
 mod technique;
 mod widgets;
 

@@ -5,7 +5,7 @@
 use super::filter::Filter;
 use super::guide::TechniqueGuide;
 use super::index::Catalog;
-use crate::model::Op;
+use crate::model::{Op, Predicate};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
@@ -191,6 +191,34 @@ impl GuideTable {
     }
 }
 
+/// `text` made safe inside a file name: anything but ASCII letters, digits,
+/// `.`, `_` and `-` becomes `-`, runs of `-` collapse, at most 80 bytes.
+pub fn file_name_part(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        let c = if c.is_ascii_alphanumeric() || matches!(c, '.' | '_') {
+            c
+        } else {
+            '-'
+        };
+        if !(c == '-' && out.ends_with('-')) && out.len() < 80 {
+            out.push(c);
+        }
+    }
+    out.trim_matches(['-', '.']).to_string()
+}
+
+/// The Navigator layer's file name: the coverage and, when filtered, the
+/// filter (`rulescope-coverage-vendor-sigma-layer.json`).
+pub fn layer_file_name(filter: &Filter) -> String {
+    let query = file_name_part(&filter.to_query());
+    if query.is_empty() {
+        "rulescope-coverage-layer.json".to_string()
+    } else {
+        format!("rulescope-coverage-{query}-layer.json")
+    }
+}
+
 /// `a; b; c`: the cell form of a list.
 fn list(items: impl IntoIterator<Item = String>) -> String {
     items.into_iter().collect::<Vec<_>>().join("; ")
@@ -307,6 +335,33 @@ pub fn guide_table(guide: &TechniqueGuide, which: GuideTable) -> Table {
             ])
         },
         GuideTable::VendorComparison => vendor_table(guide),
+    }
+}
+
+/// A rule's predicates (or exclusions, or thresholds) as written and as
+/// normalised, for the rule page's tables and their exports.
+pub fn predicate_table(predicates: &[Predicate]) -> Table {
+    use CellKind::{List, Text};
+    Table {
+        rows: predicates
+            .iter()
+            .map(|p| {
+                vec![
+                    p.field.clone(),
+                    p.canonical.clone(),
+                    p.op.key().to_string(),
+                    p.value.clone(),
+                    list(p.modifiers.iter().cloned()),
+                ]
+            })
+            .collect(),
+        ..Table::new(&[
+            ("Field as written", Text),
+            ("Canonical", Text),
+            ("Op", Text),
+            ("Value", Text),
+            ("Modifiers", List),
+        ])
     }
 }
 
@@ -549,6 +604,25 @@ mod tests {
     }
 
     #[test]
+    fn file_names_keep_only_safe_characters() {
+        assert_eq!(file_name_part("T1059.001"), "T1059.001");
+        assert_eq!(file_name_part("../a b/é:c"), "a-b-c");
+        assert_eq!(file_name_part(&"x".repeat(200)).len(), 80);
+        let f = Filter {
+            vendors: vec![Vendor::Sigma, Vendor::Splunk],
+            ..Filter::default()
+        };
+        assert_eq!(
+            layer_file_name(&f),
+            "rulescope-coverage-vendor-sigma-splunk-layer.json"
+        );
+        assert_eq!(
+            layer_file_name(&Filter::default()),
+            "rulescope-coverage-layer.json"
+        );
+    }
+
+    #[test]
     fn json_export_keys_rows_by_header_with_numbers() {
         let json: serde_json::Value = serde_json::from_str(&sample_table().to_json()).unwrap();
         assert_eq!(
@@ -614,6 +688,11 @@ mod tests {
             vec![vec!["process.name", "1", "100", "Image"]]
         );
         assert!(guide_table(&g, GuideTable::Exclusions).rows.is_empty());
+        let preds = predicate_table(&cat.rule(0).unwrap().predicates);
+        assert_eq!(
+            preds.rows,
+            vec![vec!["Image", "process.name", "wildcard", "*\\pwsh.exe", ""]]
+        );
         assert_eq!(GuideTable::Indicators.file_stem(&g), "T1059.001-indicators");
     }
 

@@ -13,8 +13,8 @@ mod similar;
 mod techniques;
 
 pub use export::{
-    guide_table, navigator_layer, to_csv, CellKind, Column, GuideTable, NavigatorLayer, SortDir,
-    Table,
+    file_name_part, guide_table, layer_file_name, navigator_layer, predicate_table, to_csv,
+    CellKind, Column, GuideTable, NavigatorLayer, SortDir, Table,
 };
 pub use filter::Filter;
 pub use guide::{
