@@ -473,6 +473,30 @@ pub struct LayerGradient {
     pub max_value: u32,
 }
 
+/// How the Navigator draws the matrix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayerLayout {
+    /// `side`, `flat` or `mini`.
+    pub layout: String,
+    #[serde(rename = "showID")]
+    pub show_id: bool,
+    pub show_name: bool,
+    pub show_aggregate_scores: bool,
+    pub count_unscored: bool,
+    /// `average`, `min`, `max` or `sum`.
+    pub aggregate_function: String,
+    /// `none`, `all` or `annotated`.
+    pub expanded_subtechniques: String,
+}
+
+/// A labelled colour in the layer's legend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LegendItem {
+    pub label: String,
+    pub color: String,
+}
+
 /// An ATT&CK Navigator layer, format 4.5.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -482,9 +506,11 @@ pub struct NavigatorLayer {
     pub domain: String,
     pub description: String,
     pub sorting: u32,
+    pub layout: LayerLayout,
     pub hide_disabled: bool,
     pub techniques: Vec<LayerTechnique>,
     pub gradient: LayerGradient,
+    pub legend_items: Vec<LegendItem>,
     pub metadata: Vec<LayerMetadata>,
     pub links: Vec<LayerLink>,
 }
@@ -554,6 +580,15 @@ pub fn navigator_layer(cat: &Catalog, filter: &Filter, page_url: &str) -> Naviga
         domain: "enterprise-attack".into(),
         description,
         sorting: 3,
+        layout: LayerLayout {
+            layout: "side".into(),
+            show_id: true,
+            show_name: true,
+            show_aggregate_scores: false,
+            count_unscored: false,
+            aggregate_function: "sum".into(),
+            expanded_subtechniques: "annotated".into(),
+        },
         hide_disabled: false,
         techniques,
         gradient: LayerGradient {
@@ -561,6 +596,20 @@ pub fn navigator_layer(cat: &Catalog, filter: &Filter, page_url: &str) -> Naviga
             min_value: 0,
             max_value: max,
         },
+        legend_items: vec![
+            LegendItem {
+                label: "no rules".into(),
+                color: "#ffffff".into(),
+            },
+            LegendItem {
+                label: if max == 1 {
+                    "1 rule".into()
+                } else {
+                    format!("{max} rules")
+                },
+                color: "#0b3d91".into(),
+            },
+        ],
         metadata: vec![LayerMetadata {
             name: "filter".into(),
             value: if query.is_empty() {
@@ -746,6 +795,9 @@ mod tests {
         let json = serde_json::to_value(&layer).unwrap();
         assert_eq!(json["techniques"][0]["techniqueID"], "T1059.001");
         assert_eq!(json["gradient"]["maxValue"], 1);
+        assert_eq!(json["layout"]["showID"], true);
+        assert_eq!(json["layout"]["expandedSubtechniques"], "annotated");
+        assert_eq!(json["legendItems"][1]["label"], "1 rule");
         let offline = navigator_layer(&cat, &Filter::default(), "file:///x/index.html");
         assert!(offline.techniques.iter().all(|t| t.links.is_empty()));
     }
