@@ -128,6 +128,8 @@ test('screenshots of a technique page at 1280 and 400 px', async () => {
   for (const width of [1280, 400]) {
     await page.setViewportSize({ width, height: 900 });
     await screenshot(page, `tables-technique-${TECHNIQUE}-${width}`);
+    const sortButton = page.locator('section[data-table="indicators"] thead button.sort').first();
+    assert.ok(await sortButton.isVisible(), `sort buttons are reachable at ${width} px`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `no sideways scrolling at ${width} px (${overflow} px too wide)`);
   }
