@@ -46,33 +46,38 @@ pub struct ExportProps {
     pub name: AttrValue,
 }
 
+/// A file format a table exports to: label, extension, MIME type, writer.
+type Format = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&Table) -> String,
+);
+
+/// CSV and JSON, in button order.
+const FORMATS: [Format; 2] = [
+    ("CSV", "csv", "text/csv;charset=utf-8", Table::to_csv),
+    ("JSON", "json", "application/json", Table::to_json),
+];
+
 /// "Export CSV · JSON" under a table: every row, in the core's order.
 #[component]
 pub fn ExportButtons(props: &ExportProps) -> Html {
-    let button = |format: &'static str| {
-        let (table, name) = (props.table.clone(), props.name.clone());
-        let onclick = Callback::from(move |_: MouseEvent| match format {
-            "CSV" => download(
-                &format!("{name}.csv"),
-                "text/csv;charset=utf-8",
-                &table.to_csv(),
-            ),
-            _ => download(
-                &format!("{name}.json"),
-                "application/json",
-                &table.to_json(),
-            ),
-        });
+    let buttons = FORMATS.iter().map(|&(label, ext, mime, write)| {
+        let file = format!("{}.{ext}", props.name);
+        let onclick = {
+            let (table, file) = (props.table.clone(), file.clone());
+            Callback::from(move |_: MouseEvent| download(&file, mime, &write(&table)))
+        };
         html! {
-            <button type="button" class="btn export" data-export={format!("{}.{}", props.name, format.to_lowercase())}
-                aria-label={format!("Download {} as {format}", props.name)} {onclick}>{ format }</button>
+            <button type="button" class="btn export" data-export={file}
+                aria-label={format!("Download {} as {label}", props.name)} {onclick}>{ label }</button>
         }
-    };
+    });
     html! {
         <div class="exports">
             <span class="muted">{ "Export" }</span>
-            { button("CSV") }
-            { button("JSON") }
+            { for buttons }
         </div>
     }
 }
