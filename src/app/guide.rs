@@ -1,12 +1,16 @@
-//! The authoring guide of a technique page: fields filtered most, top
-//! indicator values, exclusions and the rules grouped by vendor. Every
-//! number comes from [`crate::catalog::technique_guide`]; clicking a row
+//! The authoring guide of a technique page: fields filtered most, the
+//! vendor-by-vendor comparison, top indicator values, exclusions, data
+//! sources, thresholds and the rules grouped by vendor. Every number comes
+//! from [`crate::catalog::technique_guide`] and every table's headers, sort
+//! order and exports from [`crate::catalog::guide_table`]; clicking a row
 //! lists the rules behind it (the row's `members`).
 
+use super::export::ExportButtons;
 use super::nav::AppLink;
 use super::state::use_ctx;
+use super::table::{display_order, use_sort, SortHead};
 use super::widgets::{plural, use_page, vendor_badge, ShowMore};
-use crate::catalog::{Route, TechniqueGuide, View};
+use crate::catalog::{guide_table, GuideTable, Route, Table, TechniqueGuide, View};
 use crate::model::{Op, Vendor};
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -80,6 +84,15 @@ fn RuleDrill(props: &DrillProps) -> Html {
     }
 }
 
+/// The core's table `which` of the guide, rebuilt only when the guide
+/// changes, with its export widget.
+#[hook]
+fn use_guide_table(guide: &Rc<TechniqueGuide>, which: GuideTable) -> (Rc<Table>, Html) {
+    let table: Rc<Table> = use_memo(guide.clone(), move |g| guide_table(g, which));
+    let exports = html! { <ExportButtons table={table.clone()} name={which.file_stem(guide)} /> };
+    (table, exports)
+}
+
 /// A button that expands a row; its text is the cell's text.
 fn expander(row: usize, open: bool, toggle: &Callback<usize>, label: Html) -> Html {
     let onclick = toggle.reform(move |_: MouseEvent| row);
@@ -103,9 +116,13 @@ fn field_text(field: &str) -> Html {
 #[component]
 pub fn FieldsTable(props: &GuideProps) -> Html {
     let shown = use_page();
+    let sort = use_sort();
     let (open, toggle) = use_expanded();
+    let (table, exports) = use_guide_table(&props.guide, GuideTable::Fields);
     let rows = &props.guide.fields;
-    let body = rows.iter().enumerate().take(*shown).map(|(i, row)| {
+    let order = display_order(&table, *sort);
+    let body = order.into_iter().take(*shown).filter_map(|i| {
+        let row = rows.get(i)?;
         let is_open = open.contains(&i);
         let aliases = row.aliases.iter().map(|a| {
             html! {
@@ -115,9 +132,9 @@ pub fn FieldsTable(props: &GuideProps) -> Html {
                 </li>
             }
         });
-        html! {
+        Some(html! {
             <>
-            <tr class={classes!(is_open.then_some("open"))}>
+            <tr data-testid="field-row" class={classes!(is_open.then_some("open"))}>
                 <td class="lead-cell">{ expander(i, is_open, &toggle, field_text(&row.field)) }
                     if !row.field.is_empty() { {" "}<AppLink to={super::field::field_route(&row.field, &props.view)} class="field-page-link">{ "field page" }</AppLink> }
                 </td>
@@ -130,30 +147,84 @@ pub fn FieldsTable(props: &GuideProps) -> Html {
                 <RuleDrill members={row.members.clone()} view={props.view.clone()} columns={5} />
             }
             </>
-        }
+        })
     });
     html! {
-        <section class="card" aria-labelledby="fields-h">
+        <section class="card" aria-labelledby="fields-h" data-table="fields">
             <h2 id="fields-h">{ "Fields filtered most " }
                 <span class="count">{ "(" }<span data-testid="field-count">{ rows.len() }</span>{ " distinct)" }</span>
             </h2>
-            <p class="hint">{ "One row per canonical field, with the vendor spellings that collapsed into it. Click a field to list its rules." }</p>
+            <p class="hint">{ "One row per canonical field, with the vendor spellings that collapsed into it. Click a field to list its rules; click a column header to sort." }</p>
             if rows.is_empty() {
                 <p class="empty-note">{ "No rule under this technique filters on a field." }</p>
             } else {
                 <div class="table-wrap">
                     <table class="data stack">
-                        <thead><tr>
-                            <th scope="col">{ "Field" }</th>
-                            <th scope="col">{ "Aliases" }</th>
-                            <th scope="col" class="num">{ "Rules" }</th>
-                            <th scope="col">{ "How" }</th>
-                            <th scope="col">{ "Sample values" }</th>
-                        </tr></thead>
+                        <SortHead table={table.clone()} sort={sort.clone()} />
                         <tbody>{ for body }</tbody>
                     </table>
                 </div>
                 <ShowMore shown={shown} total={rows.len()} noun="fields" />
+                { exports }
+            }
+        </section>
+    }
+}
+
+/// *Fields by vendor*: the top fields, one column per vendor with its rule
+/// count, its share of that vendor's rules and the names it writes.
+#[component]
+pub fn VendorComparison(props: &GuideProps) -> Html {
+    let shown = use_page();
+    let sort = use_sort();
+    let (table, exports) = use_guide_table(&props.guide, GuideTable::VendorComparison);
+    let g = &props.guide;
+    // Each vendor's header sorts by its rule-count column (1, 4, 7, …).
+    let mut headers = vec![(0, AttrValue::from("Field"))];
+    headers.extend(
+        g.by_vendor
+            .iter()
+            .enumerate()
+            .map(|(k, (v, n))| (1 + 3 * k, AttrValue::from(format!("{} ({n})", v.label())))),
+    );
+    let order = display_order(&table, *sort);
+    let body = order.into_iter().take(*shown).filter_map(|i| {
+        let row = g.vendor_comparison.get(i)?;
+        let cells = row.cells.iter().map(|c| {
+            html! {
+                <td data-label={c.vendor.label()} class={classes!("vendor-cell", (c.rules == 0).then_some("none"))}>
+                    <span class="n">{ c.rules }</span>
+                    <span class="share">{ format!("{}%", c.percent) }</span>
+                    if !c.aliases.is_empty() {
+                        <ul class="aliases">{ for c.aliases.iter().map(|a| html! { <li><code>{ a }</code></li> }) }</ul>
+                    }
+                </td>
+            }
+        });
+        Some(html! {
+            <tr data-testid="vendor-row">
+                <td class="lead-cell">{ field_text(&row.field) }</td>
+                { for cells }
+            </tr>
+        })
+    });
+    html! {
+        <section class="card" aria-labelledby="vendors-h" data-table="vendor-comparison">
+            <h2 id="vendors-h">{ "Fields by vendor " }
+                <span class="count">{ format!("(top {})", g.vendor_comparison.len()) }</span>
+            </h2>
+            <p class="hint">{ "How each vendor's rules under this technique use the top fields: rules that filter on the field, their share of that vendor's rules, and the field names the vendor writes." }</p>
+            if g.vendor_comparison.is_empty() {
+                <p class="empty-note">{ "No rule under this technique filters on a field." }</p>
+            } else {
+                <div class="table-wrap">
+                    <table class="data stack vendor-table">
+                        <SortHead table={table.clone()} sort={sort.clone()} {headers} />
+                        <tbody>{ for body }</tbody>
+                    </table>
+                </div>
+                <ShowMore shown={shown} total={g.vendor_comparison.len()} noun="fields" />
+                { exports }
             }
         </section>
     }
@@ -185,7 +256,7 @@ struct Spec {
     prefix: &'static str,
     hint: &'static str,
     none: &'static str,
-    field_header: &'static str,
+    table: GuideTable,
     has_op: bool,
     has_reach: bool,
 }
@@ -199,7 +270,7 @@ impl ValueKind {
                 prefix: "indicator",
                 hint: "(field, operator, value) combinations ranked by how many rules under this technique use them. Corpus reach: rules in the whole catalog that check the same combination, blank where it is specific to this technique; high reach means noisy on its own. Click a value to list its rules.",
                 none: "No rule under this technique has a positive predicate.",
-                field_header: "Field",
+                table: GuideTable::Indicators,
                 has_op: true,
                 has_reach: true,
             },
@@ -209,7 +280,7 @@ impl ValueKind {
                 prefix: "exclusion",
                 hint: "Combinations inside top-level not(…) clauses — the false-positive filters — ranked by how many rules exclude them. Click a value to list its rules.",
                 none: "No rule under this technique excludes anything.",
-                field_header: "Field",
+                table: GuideTable::Exclusions,
                 has_op: true,
                 has_reach: false,
             },
@@ -219,7 +290,7 @@ impl ValueKind {
                 prefix: "source",
                 hint: "Where the rules look: Sigma log sources, Splunk indexes, source types and macros, Elastic index patterns and event categories. Click a value to list its rules.",
                 none: "No rule under this technique names a data source.",
-                field_header: "Kind",
+                table: GuideTable::DataSources,
                 has_op: false,
                 has_reach: false,
             },
@@ -229,7 +300,7 @@ impl ValueKind {
                 prefix: "threshold",
                 hint: "Conditions on computed fields (count > 30) and threshold parameters. Click a value to list its rules.",
                 none: "No rule under this technique sets a threshold.",
-                field_header: "Field",
+                table: GuideTable::Thresholds,
                 has_op: true,
                 has_reach: false,
             },
@@ -302,14 +373,18 @@ fn value_rows(g: &TechniqueGuide, kind: ValueKind) -> Vec<ValueRow<'_>> {
 #[component]
 pub fn ValueTable(props: &ValueTableProps) -> Html {
     let shown = use_page();
+    let sort = use_sort();
     let (open, toggle) = use_expanded();
     let spec = props.kind.spec();
+    let (table, exports) = use_guide_table(&props.guide, spec.table);
     let rows = value_rows(&props.guide, props.kind);
     let columns = 3 + usize::from(spec.has_op) + usize::from(spec.has_reach);
     let total = rows.len();
     let prefix = spec.prefix;
     let testid = |part: &str| format!("{prefix}-{part}");
-    let body = rows.iter().enumerate().take(*shown).map(|(i, row)| {
+    let order = display_order(&table, *sort);
+    let body = order.into_iter().take(*shown).filter_map(|i| {
+        let row = rows.get(i)?;
         let is_open = open.contains(&i);
         let op = row.op.map(|op| {
             html! { <td class="inline-cell" data-testid={testid("op")}><span class="op">{ op.key() }</span></td> }
@@ -318,7 +393,7 @@ pub fn ValueTable(props: &ValueTableProps) -> Html {
             let text = row.reach.map(|n| n.to_string()).unwrap_or_default();
             html! { <td class="num reach" data-label="Corpus reach" data-testid={testid("reach")}>{ text }</td> }
         });
-        html! {
+        Some(html! {
             <>
             <tr data-testid={testid("row")} class={classes!(is_open.then_some("open"))}>
                 <td class="lead-cell" data-testid={testid("field")}>
@@ -335,10 +410,10 @@ pub fn ValueTable(props: &ValueTableProps) -> Html {
                 <RuleDrill members={row.members.to_vec()} view={props.view.clone()} {columns} />
             }
             </>
-        }
+        })
     });
     html! {
-        <section class="card" aria-labelledby={spec.id}>
+        <section class="card" aria-labelledby={spec.id} data-table={spec.table.slug()}>
             <h2 id={spec.id}>{ spec.title }<span class="count">{ format!("({total} distinct)") }</span></h2>
             <p class="hint">{ spec.hint }</p>
             if rows.is_empty() {
@@ -346,17 +421,12 @@ pub fn ValueTable(props: &ValueTableProps) -> Html {
             } else {
                 <div class="table-wrap">
                     <table class="data stack">
-                        <thead><tr>
-                            <th scope="col">{ spec.field_header }</th>
-                            if spec.has_op { <th scope="col">{ "Op" }</th> }
-                            <th scope="col">{ "Value" }</th>
-                            <th scope="col" class="num">{ "Rules" }</th>
-                            if spec.has_reach { <th scope="col" class="num">{ "Corpus reach" }</th> }
-                        </tr></thead>
+                        <SortHead table={table.clone()} sort={sort.clone()} />
                         <tbody>{ for body }</tbody>
                     </table>
                 </div>
                 <ShowMore shown={shown} total={total} noun="values" />
+                { exports }
             }
         </section>
     }
@@ -390,6 +460,7 @@ fn VendorGroup(props: &VendorGroupProps) -> Html {
 /// *Rules under this technique*, grouped by vendor.
 #[component]
 pub fn RuleList(props: &GuideProps) -> Html {
+    let (_, exports) = use_guide_table(&props.guide, GuideTable::Rules);
     let g = &props.guide;
     let groups = g.by_vendor.keys().map(|&vendor| {
         let rules: Vec<(String, String)> = g
@@ -401,12 +472,13 @@ pub fn RuleList(props: &GuideProps) -> Html {
         html! { <VendorGroup key={vendor.key()} {vendor} {rules} view={props.view.clone()} /> }
     });
     html! {
-        <section class="card" aria-labelledby="rules-h">
+        <section class="card" aria-labelledby="rules-h" data-table="rules">
             <h2 id="rules-h">{ "Rules under this technique " }<span class="count">{ format!("({})", g.rules) }</span></h2>
             if g.rule_list.is_empty() {
                 <p class="empty-note">{ "No rule matches the current filter." }</p>
             } else {
                 <div class="vendor-groups">{ for groups }</div>
+                { exports }
             }
         </section>
     }

@@ -3,6 +3,7 @@
 //! displays what [`crate::catalog`] computes; no parsing or counting here.
 
 mod embed;
+mod export;
 mod field;
 mod guide;
 mod import;
@@ -12,6 +13,7 @@ mod nav;
 mod prose;
 mod rule;
 mod state;
+mod table;
 mod technique;
 mod texts;
 mod theme;

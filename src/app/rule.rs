@@ -1,15 +1,21 @@
 //! `#/rule/<id>`: one rule in full — metadata, attribution, what the parser
 //! did not understand, predicates, exclusions, thresholds, the logic tree and
-//! the original text. Everything from the rule is shown as text.
+//! the original text, highlighted for its language. Everything from the rule
+//! is shown as text.
 
+use super::export::ExportButtons;
 use super::guide::rule_link;
 use super::logic::logic_tree;
 use super::nav::AppLink;
 use super::state::use_ctx;
 use super::texts::{use_original_text, OriginalText};
 use super::widgets::{outbound, outbound_url, vendor_badge};
-use crate::catalog::{safe_href, similar_rules, Catalog, Route, View};
+use crate::catalog::{
+    file_name_part, highlight, predicate_table, safe_href, similar_rules, Catalog, Lang, Route,
+    Token, View,
+};
 use crate::model::{Predicate, Rule};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// Properties of [`RulePage`].
@@ -19,11 +25,13 @@ pub struct RuleProps {
     pub view: View,
 }
 
-/// A table of predicates as written and as normalised.
-fn predicate_table(title: &str, id: &str, preds: &[Predicate]) -> Html {
+/// A table of predicates as written and as normalised, with its exports
+/// (`<rule id>-<slug>.csv`).
+fn predicate_table_card(title: &str, slug: &str, rule: &Rule, preds: &[Predicate]) -> Html {
     if preds.is_empty() {
         return html! {};
     }
+    let id = format!("{slug}-h");
     let rows = preds.iter().map(|p| {
         html! {
             <tr>
@@ -35,22 +43,52 @@ fn predicate_table(title: &str, id: &str, preds: &[Predicate]) -> Html {
             </tr>
         }
     });
+    let table = Rc::new(predicate_table(preds));
+    let headers = table
+        .columns
+        .iter()
+        .map(|c| html! { <th scope="col">{ &c.name }</th> });
+    let name = format!("{}-{slug}", file_name_part(&rule.id));
     html! {
-        <section class="card" aria-labelledby={id.to_string()}>
-            <h2 id={id.to_string()}>{ title.to_string() }<span class="count">{ format!("({})", preds.len()) }</span></h2>
+        <section class="card" aria-labelledby={id.clone()} data-table={slug.to_string()}>
+            <h2 id={id}>{ title.to_string() }<span class="count">{ format!("({})", preds.len()) }</span></h2>
             <div class="table-wrap">
                 <table class="data stack">
-                    <thead><tr>
-                        <th scope="col">{ "Field as written" }</th>
-                        <th scope="col">{ "Canonical" }</th>
-                        <th scope="col">{ "Op" }</th>
-                        <th scope="col">{ "Value" }</th>
-                        <th scope="col">{ "Modifiers" }</th>
-                    </tr></thead>
+                    <thead><tr>{ for headers }</tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
             </div>
+            <ExportButtons {table} {name} />
         </section>
+    }
+}
+
+/// How the rule page names a rule's language above its text.
+fn language_label(lang: Lang, rule: &Rule) -> String {
+    match lang {
+        Lang::Sigma => format!("Sigma {} (YAML)", rule.rule_type),
+        Lang::Spl => "Splunk SPL".to_string(),
+        Lang::Eql => "EQL".to_string(),
+        Lang::Kql => "KQL".to_string(),
+        Lang::Esql => "ES|QL".to_string(),
+        Lang::Lucene => "Lucene".to_string(),
+        Lang::Plain => rule.language.clone(),
+    }
+}
+
+/// The rule's original text, highlighted: one `<span class>` around each
+/// marked run, plain runs as bare text nodes.
+fn highlighted(rule: &Rule, text: &str) -> Html {
+    let lang = Lang::of(&rule.language);
+    let spans = highlight(text, lang).into_iter().map(|s| {
+        if s.kind == Token::Plain {
+            html! { { s.text.to_string() } }
+        } else {
+            html! { <span class={s.kind.class()}>{ s.text.to_string() }</span> }
+        }
+    });
+    html! {
+        <pre class="query hl" data-testid="rule-source" data-lang={rule.language.clone()}><code>{ for spans }</code></pre>
     }
 }
 
@@ -108,6 +146,20 @@ fn metadata(cat: &Catalog, rule: &Rule, view: &View) -> Html {
     }
 }
 
+/// "Sigma rule by Florian Roth, licensed DRL 1.1. ": who wrote the rule
+/// and under which terms it is shown.
+fn attribution(rule: &Rule) -> String {
+    let mut text = format!("{} rule", rule.vendor.label());
+    if !rule.author.is_empty() {
+        text.push_str(&format!(" by {}", rule.author));
+    }
+    if !rule.license.is_empty() {
+        text.push_str(&format!(", licensed {}", rule.license));
+    }
+    text.push_str(". ");
+    text
+}
+
 /// How many similar rules the rule page lists.
 const SIMILAR: usize = 10;
 
@@ -160,8 +212,13 @@ struct SourceProps {
 #[component]
 fn RuleSource(props: &SourceProps) -> Html {
     let ctx = use_ctx();
-    let body = match use_original_text(ctx.cat.rule(props.index)) {
-        OriginalText::Here(text) => html! { <pre class="query"><code>{ text }</code></pre> },
+    let rule = ctx.cat.rule(props.index);
+    let text = use_original_text(rule);
+    let Some(rule) = rule else {
+        return html! {};
+    };
+    let body = match text {
+        OriginalText::Here(text) => highlighted(rule, &text),
         OriginalText::Loading => {
             html! { <p class="muted" aria-busy="true">{ "Reading the original text…" }</p> }
         }
@@ -170,9 +227,10 @@ fn RuleSource(props: &SourceProps) -> Html {
             <p class="muted">{ "The original text is not available in this copy of the page: " }{ reason }</p>
         },
     };
+    let lang = Lang::of(&rule.language);
     html! {
         <section class="card" aria-labelledby="query-h">
-            <h2 id="query-h">{ "Original text" }</h2>
+            <h2 id="query-h">{ "Original text " }<span class="count">{ language_label(lang, rule) }</span></h2>
             { body }
         </section>
     }
@@ -230,7 +288,7 @@ pub fn RulePage(props: &RuleProps) -> Html {
                     <h2 id="meta-h">{ "Metadata" }</h2>
                     { metadata(&ctx.cat, rule, view) }
                     <p class="attribution muted">
-                        { format!("{} rule{}. ", rule.vendor.label(), if rule.license.is_empty() { String::new() } else { format!(", licensed {}", rule.license) }) }
+                        { attribution(rule) }
                         if safe_href(&rule.url).is_some() {
                             { outbound(&rule.url, html! { { "View the upstream file" } }) }
                         }
@@ -243,9 +301,9 @@ pub fn RulePage(props: &RuleProps) -> Html {
                     </section>
                 }
             </div>
-            { predicate_table("Predicates ", "preds-h", &rule.predicates) }
-            { predicate_table("Exclusions ", "excl-h", &rule.exclusions) }
-            { predicate_table("Thresholds ", "thr-h", &rule.thresholds) }
+            { predicate_table_card("Predicates ", "predicates", rule, &rule.predicates) }
+            { predicate_table_card("Exclusions ", "exclusions", rule, &rule.exclusions) }
+            { predicate_table_card("Thresholds ", "thresholds", rule, &rule.thresholds) }
             <RuleSource {index} />
             <SimilarRules {index} view={view.clone()} />
         </article>

@@ -1,7 +1,8 @@
 //! `#/technique/T1059.001`: a technique's ATT&CK header and description,
 //! the filter bar, and the authoring guide computed for the current filter.
 
-use super::guide::{FieldsTable, RuleList, ValueKind, ValueTable};
+use super::export::LayerButton;
+use super::guide::{FieldsTable, RuleList, ValueKind, ValueTable, VendorComparison};
 use super::nav::AppLink;
 use super::prose::{Description, References};
 use super::state::use_ctx;
@@ -169,7 +170,12 @@ pub fn TechniquePage(props: &TechniqueProps) -> Html {
                     <span class="stat">{ vendor_badge(*v) }{" "}{ plural(*n as usize, "rule", "rules") }</span>
                 }) }
             </p>
+            <div class="exports coverage-export">
+                <span class="muted">{ "Coverage of every technique under this filter" }</span>
+                <LayerButton filter={view.filter.clone()} />
+            </div>
             <FieldsTable guide={guide.clone()} view={view.clone()} />
+            <VendorComparison guide={guide.clone()} view={view.clone()} />
             <ValueTable guide={guide.clone()} view={view.clone()} kind={ValueKind::Indicators} />
             <ValueTable guide={guide.clone()} view={view.clone()} kind={ValueKind::Exclusions} />
             <div class="pair">

@@ -1,9 +1,402 @@
-//! Exports of what a view shows: CSV of any table and an ATT&CK Navigator
-//! layer (format 4.5) of the current filtered coverage.
+//! Exports of what a view shows: any table as rows of strings (the same
+//! rows the page sorts and downloads as CSV or JSON) and an ATT&CK
+//! Navigator layer (format 4.5) of the current filtered coverage.
 
 use super::filter::Filter;
+use super::guide::TechniqueGuide;
 use super::index::Catalog;
+use crate::model::{Op, Predicate};
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+
+/// How a column's cells compare when sorted, and how JSON writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellKind {
+    /// Sorted case-insensitively; a JSON string.
+    Text,
+    /// Sorted by value, blanks last; a JSON number (`null` when blank).
+    Number,
+    /// Several values joined by `; `: not sortable; a JSON string.
+    List,
+}
+
+/// One column of a [`Table`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The header, also the key of each JSON object.
+    pub name: String,
+    pub kind: CellKind,
+}
+
+/// A table as the page shows it, cell by cell as text: one value that the
+/// page's sortable headers and every export (CSV, JSON) read, so a view
+/// never scrapes its own DOM and any page can reuse the export widget.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    /// One entry per row, one cell per column.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Sort direction of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortDir {
+    Ascending,
+    Descending,
+}
+
+impl SortDir {
+    /// The `aria-sort` value of a header sorted this way.
+    pub fn aria(self) -> &'static str {
+        match self {
+            SortDir::Ascending => "ascending",
+            SortDir::Descending => "descending",
+        }
+    }
+
+    /// The other direction.
+    pub fn flip(self) -> SortDir {
+        match self {
+            SortDir::Ascending => SortDir::Descending,
+            SortDir::Descending => SortDir::Ascending,
+        }
+    }
+
+    /// The direction a first click on a column of `kind` sorts: most first
+    /// for numbers, A to Z for text.
+    pub fn first_for(kind: CellKind) -> SortDir {
+        match kind {
+            CellKind::Number => SortDir::Descending,
+            CellKind::Text | CellKind::List => SortDir::Ascending,
+        }
+    }
+}
+
+impl Table {
+    /// An empty table with these `(header, kind)` columns.
+    pub fn new(columns: &[(&str, CellKind)]) -> Table {
+        Table {
+            columns: columns
+                .iter()
+                .map(|&(name, kind)| Column {
+                    name: name.to_string(),
+                    kind,
+                })
+                .collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// The table as an RFC 4180 CSV document ([`to_csv`]).
+    pub fn to_csv(&self) -> String {
+        let header: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
+        to_csv(&header, &self.rows)
+    }
+
+    /// The table as a JSON array of objects keyed by column header, in
+    /// column order; number columns are JSON numbers.
+    pub fn to_json(&self) -> String {
+        let rows: Vec<serde_json::Value> = self
+            .rows
+            .iter()
+            .map(|row| {
+                let object = self
+                    .columns
+                    .iter()
+                    .zip(row)
+                    .map(|(column, cell)| (column.name.clone(), json_cell(column.kind, cell)))
+                    .collect();
+                serde_json::Value::Object(object)
+            })
+            .collect();
+        serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".to_string())
+    }
+
+    /// Row indices ordered by `column` in `dir`; ties keep the table's own
+    /// (ranked) order, blank numbers sort last either way. An unknown or
+    /// list column leaves the order as it is.
+    pub fn sorted_order(&self, column: usize, dir: SortDir) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.rows.len()).collect();
+        let Some(kind) = self.columns.get(column).map(|c| c.kind) else {
+            return order;
+        };
+        let cell = |row: usize| self.rows[row].get(column).map_or("", String::as_str);
+        match kind {
+            CellKind::List => {}
+            CellKind::Number => order.sort_by(|&a, &b| {
+                match (cell(a).parse::<f64>().ok(), cell(b).parse::<f64>().ok()) {
+                    (Some(x), Some(y)) => directed(x.total_cmp(&y), dir),
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (None, None) => Ordering::Equal,
+                }
+            }),
+            CellKind::Text => {
+                let keys: Vec<String> = order.iter().map(|&row| cell(row).to_lowercase()).collect();
+                order.sort_by(|&a, &b| directed(keys[a].cmp(&keys[b]), dir));
+            }
+        }
+        order
+    }
+}
+
+fn directed(ordering: Ordering, dir: SortDir) -> Ordering {
+    match dir {
+        SortDir::Ascending => ordering,
+        SortDir::Descending => ordering.reverse(),
+    }
+}
+
+fn json_cell(kind: CellKind, cell: &str) -> serde_json::Value {
+    match kind {
+        CellKind::Number if cell.is_empty() => serde_json::Value::Null,
+        CellKind::Number => cell
+            .parse::<u64>()
+            .map(serde_json::Value::from)
+            .or_else(|_| cell.parse::<f64>().map(serde_json::Value::from))
+            .unwrap_or_else(|_| serde_json::Value::from(cell)),
+        CellKind::Text | CellKind::List => serde_json::Value::from(cell),
+    }
+}
+
+/// The tables of a technique page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuideTable {
+    Fields,
+    Indicators,
+    Exclusions,
+    DataSources,
+    Thresholds,
+    Rules,
+    VendorComparison,
+}
+
+impl GuideTable {
+    /// The part of an export's file name saying what it holds.
+    pub fn slug(self) -> &'static str {
+        match self {
+            GuideTable::Fields => "fields",
+            GuideTable::Indicators => "indicators",
+            GuideTable::Exclusions => "exclusions",
+            GuideTable::DataSources => "data-sources",
+            GuideTable::Thresholds => "thresholds",
+            GuideTable::Rules => "rules",
+            GuideTable::VendorComparison => "vendor-comparison",
+        }
+    }
+
+    /// The export's file name without extension: `T1059.001-indicators`.
+    pub fn file_stem(self, guide: &TechniqueGuide) -> String {
+        format!("{}-{}", guide.technique.id, self.slug())
+    }
+}
+
+/// `text` made safe inside a file name: anything but ASCII letters, digits,
+/// `.`, `_` and `-` becomes `-`, runs of `-` collapse, at most 80 bytes.
+pub fn file_name_part(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        let c = if c.is_ascii_alphanumeric() || matches!(c, '.' | '_') {
+            c
+        } else {
+            '-'
+        };
+        if !(c == '-' && out.ends_with('-')) && out.len() < 80 {
+            out.push(c);
+        }
+    }
+    out.trim_matches(['-', '.']).to_string()
+}
+
+/// The Navigator layer's file name: the coverage and, when filtered, the
+/// filter (`rulescope-coverage-vendor-sigma-layer.json`).
+pub fn layer_file_name(filter: &Filter) -> String {
+    let query = file_name_part(&filter.to_query());
+    if query.is_empty() {
+        "rulescope-coverage-layer.json".to_string()
+    } else {
+        format!("rulescope-coverage-{query}-layer.json")
+    }
+}
+
+/// `a; b; c`: the cell form of a list.
+fn list(items: impl IntoIterator<Item = String>) -> String {
+    items.into_iter().collect::<Vec<_>>().join("; ")
+}
+
+/// One table of `guide` as rows of strings, rows in the guide's ranked
+/// order and cells as the page shows them.
+pub fn guide_table(guide: &TechniqueGuide, which: GuideTable) -> Table {
+    use CellKind::{List, Number, Text};
+    match which {
+        GuideTable::Fields => Table {
+            rows: guide
+                .fields
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.field.clone(),
+                        list(r.aliases.iter().map(|a| {
+                            let vendors: Vec<&str> = a.vendors.iter().map(|v| v.label()).collect();
+                            format!("{} ({})", a.field, vendors.join(", "))
+                        })),
+                        r.rules.to_string(),
+                        list(r.ops.iter().map(|(op, n)| format!("{op} {n}"))),
+                        list(r.samples.iter().cloned()),
+                    ]
+                })
+                .collect(),
+            ..Table::new(&[
+                ("Field", Text),
+                ("Aliases", List),
+                ("Rules", Number),
+                ("How", List),
+                ("Sample values", List),
+            ])
+        },
+        GuideTable::Indicators => Table {
+            rows: guide
+                .indicators
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.field.clone(),
+                        r.op.key().to_string(),
+                        r.value.clone(),
+                        r.rules.to_string(),
+                        r.corpus_reach.map(|n| n.to_string()).unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+            ..Table::new(&[
+                ("Field", Text),
+                ("Op", Text),
+                ("Value", Text),
+                ("Rules", Number),
+                ("Corpus reach", Number),
+            ])
+        },
+        GuideTable::Exclusions | GuideTable::Thresholds => {
+            let rows: Vec<(&str, Op, &str, u32)> = if which == GuideTable::Exclusions {
+                let rows = guide.exclusions.iter();
+                rows.map(|r| (r.field.as_str(), r.op, r.value.as_str(), r.rules))
+                    .collect()
+            } else {
+                let rows = guide.thresholds.iter();
+                rows.map(|r| (r.field.as_str(), r.op, r.value.as_str(), r.rules))
+                    .collect()
+            };
+            Table {
+                rows: rows
+                    .into_iter()
+                    .map(|(f, op, v, n)| {
+                        vec![
+                            f.to_string(),
+                            op.key().to_string(),
+                            v.to_string(),
+                            n.to_string(),
+                        ]
+                    })
+                    .collect(),
+                ..Table::new(&[
+                    ("Field", Text),
+                    ("Op", Text),
+                    ("Value", Text),
+                    ("Rules", Number),
+                ])
+            }
+        }
+        GuideTable::DataSources => Table {
+            rows: guide
+                .data_sources
+                .iter()
+                .map(|r| vec![r.kind.clone(), r.value.clone(), r.rules.to_string()])
+                .collect(),
+            ..Table::new(&[("Kind", Text), ("Value", Text), ("Rules", Number)])
+        },
+        GuideTable::Rules => Table {
+            rows: guide
+                .rule_list
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.vendor.label().to_string(),
+                        r.id.clone(),
+                        r.title.clone(),
+                        r.path.clone(),
+                    ]
+                })
+                .collect(),
+            ..Table::new(&[
+                ("Vendor", Text),
+                ("ID", Text),
+                ("Title", Text),
+                ("Path", Text),
+            ])
+        },
+        GuideTable::VendorComparison => vendor_table(guide),
+    }
+}
+
+/// A rule's predicates (or exclusions, or thresholds) as written and as
+/// normalised, for the rule page's tables and their exports.
+pub fn predicate_table(predicates: &[Predicate]) -> Table {
+    use CellKind::{List, Text};
+    Table {
+        rows: predicates
+            .iter()
+            .map(|p| {
+                vec![
+                    p.field.clone(),
+                    p.canonical.clone(),
+                    p.op.key().to_string(),
+                    p.value.clone(),
+                    list(p.modifiers.iter().cloned()),
+                ]
+            })
+            .collect(),
+        ..Table::new(&[
+            ("Field as written", Text),
+            ("Canonical", Text),
+            ("Op", Text),
+            ("Value", Text),
+            ("Modifiers", List),
+        ])
+    }
+}
+
+/// The vendor comparison: a field column, then rules, share and names for
+/// each vendor under the technique.
+fn vendor_table(guide: &TechniqueGuide) -> Table {
+    let mut table = Table::new(&[("Field", CellKind::Text)]);
+    for vendor in guide.by_vendor.keys() {
+        let label = vendor.label();
+        for (suffix, kind) in [
+            ("rules", CellKind::Number),
+            ("%", CellKind::Number),
+            ("aliases", CellKind::List),
+        ] {
+            table.columns.push(Column {
+                name: format!("{label} {suffix}"),
+                kind,
+            });
+        }
+    }
+    table.rows = guide
+        .vendor_comparison
+        .iter()
+        .map(|row| {
+            let mut cells = vec![row.field.clone()];
+            for cell in &row.cells {
+                cells.push(cell.rules.to_string());
+                cells.push(cell.percent.to_string());
+                cells.push(list(cell.aliases.iter().cloned()));
+            }
+            cells
+        })
+        .collect();
+    table
+}
 
 /// Writes a CSV document (RFC 4180: comma separated, CRLF line ends, fields
 /// quoted when they hold a comma, quote or line break).
@@ -80,6 +473,30 @@ pub struct LayerGradient {
     pub max_value: u32,
 }
 
+/// How the Navigator draws the matrix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayerLayout {
+    /// `side`, `flat` or `mini`.
+    pub layout: String,
+    #[serde(rename = "showID")]
+    pub show_id: bool,
+    pub show_name: bool,
+    pub show_aggregate_scores: bool,
+    pub count_unscored: bool,
+    /// `average`, `min`, `max` or `sum`.
+    pub aggregate_function: String,
+    /// `none`, `all` or `annotated`.
+    pub expanded_subtechniques: String,
+}
+
+/// A labelled colour in the layer's legend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LegendItem {
+    pub label: String,
+    pub color: String,
+}
+
 /// An ATT&CK Navigator layer, format 4.5.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -89,9 +506,11 @@ pub struct NavigatorLayer {
     pub domain: String,
     pub description: String,
     pub sorting: u32,
+    pub layout: LayerLayout,
     pub hide_disabled: bool,
     pub techniques: Vec<LayerTechnique>,
     pub gradient: LayerGradient,
+    pub legend_items: Vec<LegendItem>,
     pub metadata: Vec<LayerMetadata>,
     pub links: Vec<LayerLink>,
 }
@@ -161,6 +580,15 @@ pub fn navigator_layer(cat: &Catalog, filter: &Filter, page_url: &str) -> Naviga
         domain: "enterprise-attack".into(),
         description,
         sorting: 3,
+        layout: LayerLayout {
+            layout: "side".into(),
+            show_id: true,
+            show_name: true,
+            show_aggregate_scores: false,
+            count_unscored: false,
+            aggregate_function: "sum".into(),
+            expanded_subtechniques: "annotated".into(),
+        },
         hide_disabled: false,
         techniques,
         gradient: LayerGradient {
@@ -168,6 +596,20 @@ pub fn navigator_layer(cat: &Catalog, filter: &Filter, page_url: &str) -> Naviga
             min_value: 0,
             max_value: max,
         },
+        legend_items: vec![
+            LegendItem {
+                label: "no rules".into(),
+                color: "#ffffff".into(),
+            },
+            LegendItem {
+                label: if max == 1 {
+                    "1 rule".into()
+                } else {
+                    format!("{max} rules")
+                },
+                color: "#0b3d91".into(),
+            },
+        ],
         metadata: vec![LayerMetadata {
             name: "filter".into(),
             value: if query.is_empty() {
@@ -183,8 +625,125 @@ pub fn navigator_layer(cat: &Catalog, filter: &Filter, page_url: &str) -> Naviga
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::CatalogData;
-    use crate::model::{Rule, Vendor};
+    use crate::catalog::{technique_guide, CatalogData};
+    use crate::model::{Expr, Predicate, Rule, Vendor};
+
+    fn sample_table() -> Table {
+        Table {
+            rows: vec![
+                vec!["b".into(), "2".into()],
+                vec!["A".into(), "".into()],
+                vec!["c".into(), "10".into()],
+                vec!["a".into(), "2".into()],
+            ],
+            ..Table::new(&[("Name", CellKind::Text), ("Rules", CellKind::Number)])
+        }
+    }
+
+    #[test]
+    fn sorting_orders_text_and_numbers_keeping_ties_ranked() {
+        let t = sample_table();
+        assert_eq!(t.sorted_order(0, SortDir::Ascending), vec![1, 3, 0, 2]);
+        assert_eq!(t.sorted_order(0, SortDir::Descending), vec![2, 0, 1, 3]);
+        assert_eq!(t.sorted_order(1, SortDir::Descending), vec![2, 0, 3, 1]);
+        assert_eq!(t.sorted_order(1, SortDir::Ascending), vec![0, 3, 2, 1]);
+        assert_eq!(t.sorted_order(7, SortDir::Ascending), vec![0, 1, 2, 3]);
+        assert_eq!(SortDir::first_for(CellKind::Number), SortDir::Descending);
+        assert_eq!(SortDir::Ascending.flip().aria(), "descending");
+    }
+
+    #[test]
+    fn file_names_keep_only_safe_characters() {
+        assert_eq!(file_name_part("T1059.001"), "T1059.001");
+        assert_eq!(file_name_part("../a b/é:c"), "a-b-c");
+        assert_eq!(file_name_part(&"x".repeat(200)).len(), 80);
+        let f = Filter {
+            vendors: vec![Vendor::Sigma, Vendor::Splunk],
+            ..Filter::default()
+        };
+        assert_eq!(
+            layer_file_name(&f),
+            "rulescope-coverage-vendor-sigma-splunk-layer.json"
+        );
+        assert_eq!(
+            layer_file_name(&Filter::default()),
+            "rulescope-coverage-layer.json"
+        );
+    }
+
+    #[test]
+    fn json_export_keys_rows_by_header_with_numbers() {
+        let json: serde_json::Value = serde_json::from_str(&sample_table().to_json()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!([
+                {"Name": "b", "Rules": 2},
+                {"Name": "A", "Rules": null},
+                {"Name": "c", "Rules": 10},
+                {"Name": "a", "Rules": 2},
+            ])
+        );
+        assert_eq!(
+            sample_table().to_csv(),
+            "Name,Rules\r\nb,2\r\nA,\r\nc,10\r\na,2\r\n"
+        );
+    }
+
+    #[test]
+    fn guide_tables_hold_the_guides_rows() {
+        let mut pred = Predicate::new("Image", Op::Wildcard, "*\\pwsh.exe");
+        pred.canonical = "process.name".into();
+        let mut rule = Rule {
+            id: "r1".into(),
+            title: "Pwsh".into(),
+            path: "sigma/r1.yml".into(),
+            techniques: vec!["T1059.001".into()],
+            ..Rule::default()
+        };
+        rule.set_logic(Expr::Pred(pred));
+        let cat = Catalog::new(CatalogData {
+            rules: vec![rule],
+            ..CatalogData::default()
+        });
+        let f = Filter::default();
+        let g = technique_guide(&cat, "T1059.001", &f, false, &cat.reach(&f)).unwrap();
+        let fields = guide_table(&g, GuideTable::Fields);
+        assert_eq!(
+            fields.rows,
+            vec![vec![
+                "process.name".to_string(),
+                "Image (Sigma)".into(),
+                "1".into(),
+                "wildcard 1".into(),
+                "*\\pwsh.exe".into(),
+            ]]
+        );
+        let indicators = guide_table(&g, GuideTable::Indicators);
+        assert_eq!(indicators.columns[4].name, "Corpus reach");
+        assert_eq!(
+            indicators.rows[0][1..],
+            ["wildcard", "*\\pwsh.exe", "1", ""]
+        );
+        let rules = guide_table(&g, GuideTable::Rules);
+        assert_eq!(
+            rules.rows,
+            vec![vec!["Sigma", "r1", "Pwsh", "sigma/r1.yml"]]
+        );
+        let vendors = guide_table(&g, GuideTable::VendorComparison);
+        let names: Vec<&str> = vendors.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Field", "Sigma rules", "Sigma %", "Sigma aliases"]);
+        assert_eq!(
+            vendors.rows,
+            vec![vec!["process.name", "1", "100", "Image"]]
+        );
+        assert!(guide_table(&g, GuideTable::Exclusions).rows.is_empty());
+        let preds = predicate_table(&cat.rule(0).unwrap().predicates);
+        assert_eq!(
+            preds.rows,
+            vec![vec!["Image", "process.name", "wildcard", "*\\pwsh.exe", ""]]
+        );
+        assert_eq!(GuideTable::Indicators.file_stem(&g), "T1059.001-indicators");
+    }
 
     #[test]
     fn csv_quotes_and_guards_formulas() {
@@ -236,6 +795,9 @@ mod tests {
         let json = serde_json::to_value(&layer).unwrap();
         assert_eq!(json["techniques"][0]["techniqueID"], "T1059.001");
         assert_eq!(json["gradient"]["maxValue"], 1);
+        assert_eq!(json["layout"]["showID"], true);
+        assert_eq!(json["layout"]["expandedSubtechniques"], "annotated");
+        assert_eq!(json["legendItems"][1]["label"], "1 rule");
         let offline = navigator_layer(&cat, &Filter::default(), "file:///x/index.html");
         assert!(offline.techniques.iter().all(|t| t.links.is_empty()));
     }

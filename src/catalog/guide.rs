@@ -11,6 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 /// How many sample values a field row shows.
 const SAMPLES: usize = 5;
 
+/// How many of the top fields the vendor-by-vendor comparison compares.
+const COMPARED_FIELDS: usize = 20;
+
 /// The header of a technique page.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TechniqueHeader {
@@ -112,6 +115,28 @@ pub struct RuleRef {
     pub index: u32,
 }
 
+/// One vendor's use of a field in the vendor-by-vendor comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VendorCell {
+    pub vendor: Vendor,
+    /// That vendor's rules under the technique that filter on the field.
+    pub rules: u32,
+    /// `rules` as a whole percentage of that vendor's rules under the
+    /// technique, so vendors with few rules compare fairly with big ones.
+    pub percent: u32,
+    /// The field names as this vendor writes them.
+    pub aliases: Vec<String>,
+}
+
+/// A row of the vendor-by-vendor comparison: one canonical field, one cell
+/// per vendor present under the technique (in [`TechniqueGuide::by_vendor`]
+/// order, zero where the vendor never filters on it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VendorFieldRow {
+    pub field: String,
+    pub cells: Vec<VendorCell>,
+}
+
 /// Everything the technique page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TechniqueGuide {
@@ -124,6 +149,8 @@ pub struct TechniqueGuide {
     pub data_sources: Vec<SourceRow>,
     pub thresholds: Vec<ThresholdRow>,
     pub rule_list: Vec<RuleRef>,
+    /// The top fields compared vendor by vendor.
+    pub vendor_comparison: Vec<VendorFieldRow>,
 }
 
 /// Builds the guide for technique `id` over the rules that pass `filter`,
@@ -155,17 +182,58 @@ pub fn technique_guide(
             *by_vendor.entry(r.vendor).or_insert(0) += 1;
         }
     }
+    let fields = field_rows(cat, &members);
+    let vendor_comparison = vendor_comparison(&fields, &by_vendor);
     Some(TechniqueGuide {
         technique: header,
         rules: members.len() as u32,
         by_vendor,
-        fields: field_rows(cat, &members),
+        fields,
         indicators: indicator_rows(cat, &members, reach),
         exclusions: exclusion_rows(cat, &members),
         data_sources: source_rows(cat, &members),
         thresholds: threshold_rows(cat, &members),
         rule_list: rule_list(cat, &members),
+        vendor_comparison,
     })
+}
+
+/// The [`COMPARED_FIELDS`] most used fields, vendor by vendor: rules, their
+/// share of the vendor's rules under the technique, and the vendor's names.
+fn vendor_comparison(fields: &[FieldRow], totals: &BTreeMap<Vendor, u32>) -> Vec<VendorFieldRow> {
+    fields
+        .iter()
+        .take(COMPARED_FIELDS)
+        .map(|row| VendorFieldRow {
+            field: row.field.clone(),
+            cells: totals
+                .iter()
+                .map(|(&vendor, &total)| {
+                    let rules = row.by_vendor.get(&vendor).copied().unwrap_or(0);
+                    VendorCell {
+                        vendor,
+                        rules,
+                        percent: percent(rules, total),
+                        aliases: row
+                            .aliases
+                            .iter()
+                            .filter(|a| a.vendors.contains(&vendor))
+                            .map(|a| a.field.clone())
+                            .collect(),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// `part` of `whole` as a whole percentage, rounded half up; 0 of nothing.
+fn percent(part: u32, whole: u32) -> u32 {
+    if whole == 0 {
+        0
+    } else {
+        ((u64::from(part) * 200 + u64::from(whole)) / (u64::from(whole) * 2)) as u32
+    }
 }
 
 /// Per-field accumulator for [`field_rows`].
@@ -537,6 +605,49 @@ mod tests {
             .fields[1]
             .by_vendor;
         assert_eq!(by_vendor.get(&Vendor::Splunk), Some(&1));
+    }
+
+    #[test]
+    fn vendor_comparison_shares_each_vendors_rules() {
+        let cat = catalog();
+        let f = Filter::default();
+        let g = technique_guide(&cat, "T1059.001", &f, false, &cat.reach(&f)).unwrap();
+        type Cell<'a> = (Vendor, u32, u32, Vec<&'a str>);
+        let rows: Vec<(&str, Vec<Cell>)> = g
+            .vendor_comparison
+            .iter()
+            .map(|r| {
+                let cells = r
+                    .cells
+                    .iter()
+                    .map(|c| {
+                        let aliases = c.aliases.iter().map(String::as_str).collect();
+                        (c.vendor, c.rules, c.percent, aliases)
+                    })
+                    .collect();
+                (r.field.as_str(), cells)
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (
+                    "process.command_line",
+                    vec![
+                        (Vendor::Sigma, 2, 100, vec!["CommandLine"]),
+                        (Vendor::Splunk, 0, 0, vec![]),
+                    ]
+                ),
+                (
+                    "process.name",
+                    vec![
+                        (Vendor::Sigma, 1, 50, vec!["Image"]),
+                        (Vendor::Splunk, 1, 100, vec!["process_name"]),
+                    ]
+                ),
+            ]
+        );
+        assert_eq!((percent(1, 3), percent(2, 3), percent(1, 0)), (33, 67, 0));
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod export;
 mod field;
 mod filter;
 mod guide;
+mod highlight;
 mod index;
 mod meta;
 mod prose;
@@ -12,7 +13,10 @@ mod route;
 mod similar;
 mod techniques;
 
-pub use export::{navigator_layer, to_csv, NavigatorLayer};
+pub use export::{
+    file_name_part, guide_table, layer_file_name, navigator_layer, predicate_table, to_csv,
+    CellKind, Column, GuideTable, NavigatorLayer, SortDir, Table,
+};
 pub use field::{
     field_index, field_profile, FieldAlias, FieldProfile, FieldRule, FieldSummary, FieldTechnique,
     FieldValue,
@@ -20,8 +24,9 @@ pub use field::{
 pub use filter::Filter;
 pub use guide::{
     technique_guide, Alias, ExclusionRow, FieldRow, IndicatorRow, RuleRef, SourceRow,
-    TechniqueGuide, TechniqueHeader, ThresholdRow,
+    TechniqueGuide, TechniqueHeader, ThresholdRow, VendorCell, VendorFieldRow,
 };
+pub use highlight::{highlight, Lang, Span, Token};
 pub use index::{Catalog, KeyId, Reach};
 pub use meta::{attach_source, CatalogData, CorpusMeta, SourceInfo};
 pub use prose::{attack_technique_id, description_blocks, inlines, Block, Inline};

@@ -1,0 +1,86 @@
+//! Sortable tables: a header row whose columns sort the rows on click (with
+//! `aria-sort` and a button per header for keyboard users), over any
+//! [`Table`] the core builds. The order comes from [`Table::sorted_order`],
+//! and pages apply it before their "show more" paging.
+
+use crate::catalog::{CellKind, SortDir, Table};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// The column a table is sorted by and in which direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: usize,
+    pub dir: SortDir,
+}
+
+/// The sort state of one table; `None` keeps the core's ranking.
+#[hook]
+pub fn use_sort() -> UseStateHandle<Option<Sort>> {
+    use_state(|| None)
+}
+
+/// Row indices of `table` in display order under `sort`.
+pub fn display_order(table: &Table, sort: Option<Sort>) -> Vec<usize> {
+    match sort {
+        Some(s) => table.sorted_order(s.column, s.dir),
+        None => (0..table.rows.len()).collect(),
+    }
+}
+
+/// Properties of [`SortHead`].
+#[derive(Properties, PartialEq)]
+pub struct SortHeadProps {
+    pub table: Rc<Table>,
+    pub sort: UseStateHandle<Option<Sort>>,
+    /// The headers shown, as (table column, label); every column under its
+    /// own name when empty.
+    #[prop_or_default]
+    pub headers: Vec<(usize, AttrValue)>,
+}
+
+/// A `<thead>` whose text and number columns sort the table.
+#[component]
+pub fn SortHead(props: &SortHeadProps) -> Html {
+    let headers: Vec<(usize, AttrValue)> = if props.headers.is_empty() {
+        let columns = props.table.columns.iter().enumerate();
+        columns
+            .map(|(i, c)| (i, AttrValue::from(c.name.clone())))
+            .collect()
+    } else {
+        props.headers.clone()
+    };
+    let current = *props.sort;
+    let cells = headers.into_iter().map(|(column, label)| {
+        let kind = props
+            .table
+            .columns
+            .get(column)
+            .map_or(CellKind::List, |c| c.kind);
+        let class = classes!((kind == CellKind::Number).then_some("num"));
+        if kind == CellKind::List {
+            return html! { <th scope="col" {class}>{ label }</th> };
+        }
+        let sorted = current.filter(|s| s.column == column).map(|s| s.dir);
+        let onclick = {
+            let sort = props.sort.clone();
+            Callback::from(move |_: MouseEvent| {
+                let dir = sorted.map_or(SortDir::first_for(kind), SortDir::flip);
+                sort.set(Some(Sort { column, dir }));
+            })
+        };
+        let mark = match sorted {
+            Some(SortDir::Ascending) => "▲",
+            Some(SortDir::Descending) => "▼",
+            None => "↕",
+        };
+        html! {
+            <th scope="col" {class} aria-sort={sorted.map(|d| d.aria())}>
+                <button type="button" class="sort" {onclick}>
+                    { label }<span class="sort-mark" aria-hidden="true">{ mark }</span>
+                </button>
+            </th>
+        }
+    });
+    html! { <thead><tr>{ for cells }</tr></thead> }
+}
