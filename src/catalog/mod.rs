@@ -5,9 +5,11 @@ mod export;
 mod filter;
 mod guide;
 mod index;
+mod matrix;
 mod meta;
 mod prose;
 mod route;
+mod search;
 mod similar;
 mod techniques;
 
@@ -18,8 +20,10 @@ pub use guide::{
     TechniqueGuide, TechniqueHeader, ThresholdRow,
 };
 pub use index::{Catalog, KeyId, Reach};
+pub use matrix::{heat_level, matrix, HeatBand, Matrix, MatrixCell, MatrixColumn, MAX_LEVEL};
 pub use meta::{attach_source, CatalogData, CorpusMeta, SourceInfo};
 pub use prose::{attack_technique_id, description_blocks, inlines, Block, Inline};
 pub use route::{safe_href, technique_id_in, Route, View};
+pub use search::{FieldHit, Group, RuleHit, SearchIndex, SearchResults, TechniqueHit, ValueHit};
 pub use similar::{similar_rules, Similar};
 pub use techniques::{technique_counts, TechniqueCount};

@@ -1,0 +1,658 @@
+//! The global search box: techniques by id and name, rules by id, title and
+//! description, fields by canonical name and vendor alias, indicator values.
+//!
+//! [`SearchIndex::new`] copies the searchable texts of a catalog once, lower
+//! cased, so each keystroke is a plain scan of prepared strings (the page
+//! builds it on first use and keeps it while the catalog is the same).
+//! Matches rank exact > prefix > word start > substring > every word present
+//! somewhere; within a rank techniques sort by id, rules by title, fields
+//! and values by how many rules use them.
+
+use super::index::Catalog;
+use crate::fields::lookup_key;
+use crate::model::{Op, Vendor};
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+
+/// How well a text matched the query, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rank {
+    /// The whole text is the query.
+    Exact,
+    /// The text starts with the query.
+    Prefix,
+    /// The query starts a word inside the text.
+    Word,
+    /// The query occurs inside a word.
+    Substring,
+    /// Every word of a multi-word query occurs, not together.
+    AllWords,
+}
+
+/// A technique that matched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TechniqueHit {
+    pub id: String,
+    pub name: String,
+    pub rank: Rank,
+}
+
+/// A rule that matched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleHit {
+    /// Index in the catalog.
+    pub index: u32,
+    pub id: String,
+    pub title: String,
+    pub vendor: Vendor,
+    pub rank: Rank,
+    /// Only the description matched (ranked after every id or title match).
+    pub in_description: bool,
+    pub deprecated: bool,
+}
+
+/// A field that matched, by canonical name or by an alias rules write.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldHit {
+    /// The canonical name: the field page's subject.
+    pub name: String,
+    /// The spelling that matched, when it is an alias and not `name`.
+    pub alias: Option<String>,
+    /// Rules filtering on the field (positively or as an exclusion).
+    pub rules: u32,
+    pub rank: Rank,
+}
+
+/// An indicator value that matched, with the canonical field it is on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValueHit {
+    pub field: String,
+    /// The value as rules write it.
+    pub value: String,
+    /// Rules using this value on this field.
+    pub rules: u32,
+    pub rank: Rank,
+}
+
+/// The best hits of one kind and how many matched in all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group<T> {
+    pub hits: Vec<T>,
+    pub total: usize,
+}
+
+impl<T> Default for Group<T> {
+    fn default() -> Self {
+        Group {
+            hits: Vec::new(),
+            total: 0,
+        }
+    }
+}
+
+/// Search results grouped by kind, each group ranked best first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub techniques: Group<TechniqueHit>,
+    pub rules: Group<RuleHit>,
+    pub fields: Group<FieldHit>,
+    pub values: Group<ValueHit>,
+}
+
+impl SearchResults {
+    /// True when nothing matched.
+    pub fn is_empty(&self) -> bool {
+        self.techniques.total + self.rules.total + self.fields.total + self.values.total == 0
+    }
+}
+
+struct TechniqueEntry {
+    id: String,
+    name: String,
+    id_lower: String,
+    name_lower: String,
+}
+
+struct RuleEntry {
+    index: u32,
+    id: String,
+    title: String,
+    vendor: Vendor,
+    deprecated: bool,
+    id_lower: String,
+    title_lower: String,
+    description_lower: String,
+}
+
+struct FieldEntry {
+    name: String,
+    name_lower: String,
+    /// Aliases as first written, with their lower-case form.
+    aliases: Vec<(String, String)>,
+    rules: u32,
+}
+
+struct ValueEntry {
+    field: String,
+    value: String,
+    value_lower: String,
+    rules: u32,
+}
+
+/// The searchable texts of one catalog, prepared once. Results describe the
+/// catalog the index was built from; build a new one when it changes.
+pub struct SearchIndex {
+    techniques: Vec<TechniqueEntry>,
+    rules: Vec<RuleEntry>,
+    fields: Vec<FieldEntry>,
+    values: Vec<ValueEntry>,
+}
+
+/// Counts each rule once per canonical field it filters on, and collects the
+/// spellings rules write for each (bare keywords have no field and are left
+/// out).
+fn field_entries(cat: &Catalog) -> Vec<FieldEntry> {
+    let mut fields: BTreeMap<&str, FieldEntry> = BTreeMap::new();
+    let mut used: Vec<&str> = Vec::new();
+    for rule in cat.rules() {
+        used.clear();
+        for p in rule.predicates.iter().chain(&rule.exclusions) {
+            if p.canonical.is_empty() {
+                continue;
+            }
+            used.push(&p.canonical);
+            let entry = fields
+                .entry(p.canonical.as_str())
+                .or_insert_with(|| FieldEntry {
+                    name: p.canonical.clone(),
+                    name_lower: p.canonical.to_lowercase(),
+                    aliases: Vec::new(),
+                    rules: 0,
+                });
+            let alias = lookup_key(&p.field);
+            if !p.field.is_empty()
+                && alias != lookup_key(&p.canonical)
+                && !entry.aliases.iter().any(|(_, a)| *a == alias)
+            {
+                entry.aliases.push((p.field.clone(), alias));
+            }
+        }
+        used.sort_unstable();
+        used.dedup();
+        for name in &used {
+            if let Some(entry) = fields.get_mut(name) {
+                entry.rules += 1;
+            }
+        }
+    }
+    fields.into_values().collect()
+}
+
+/// One entry per `(canonical field, value)` that rules compare with, counting
+/// each rule once; presence tests and field-to-field comparisons are not
+/// values, and bare keywords have no field page to open.
+fn value_entries(cat: &Catalog) -> Vec<ValueEntry> {
+    let mut rules_per_key: HashMap<u32, u32> = HashMap::new();
+    let mut keys: Vec<u32> = Vec::new();
+    for i in 0..cat.rules().len() as u32 {
+        keys.clear();
+        keys.extend(cat.predicate_keys(i));
+        keys.extend(cat.exclusion_keys(i));
+        keys.sort_unstable();
+        keys.dedup();
+        for k in &keys {
+            *rules_per_key.entry(*k).or_insert(0) += 1;
+        }
+    }
+    // Keys that differ only by op (`eq` and `regex_match` of one text) lead to
+    // the same field page: keep one entry, the most used.
+    let mut by_value: HashMap<(&str, &str), ValueEntry> = HashMap::new();
+    for (k, rules) in rules_per_key {
+        let key = cat.key(k);
+        if key.canonical.is_empty() || matches!(key.op, Op::Exists | Op::Fieldref) {
+            continue;
+        }
+        let entry = by_value
+            .entry((key.canonical.as_str(), key.norm.as_str()))
+            .or_insert_with(|| ValueEntry {
+                field: key.canonical.clone(),
+                value: key.display.clone(),
+                value_lower: key.display.to_lowercase(),
+                rules: 0,
+            });
+        if rules > entry.rules {
+            entry.rules = rules;
+            entry.value = key.display.clone();
+            entry.value_lower = key.display.to_lowercase();
+        }
+    }
+    let mut values: Vec<ValueEntry> = by_value.into_values().collect();
+    values.sort_by(|a, b| a.field.cmp(&b.field).then(a.value.cmp(&b.value)));
+    values
+}
+
+impl SearchIndex {
+    /// Prepares the catalog's texts: live techniques (revoked and deprecated
+    /// ones are left out, as on the index), every rule, every field and
+    /// value rules filter on.
+    pub fn new(cat: &Catalog) -> SearchIndex {
+        let techniques = cat
+            .data()
+            .techniques
+            .iter()
+            .filter(|t| !t.is_retired())
+            .map(|t| TechniqueEntry {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                id_lower: t.id.to_lowercase(),
+                name_lower: t.name.to_lowercase(),
+            })
+            .collect();
+        let rules = cat
+            .rules()
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RuleEntry {
+                index: i as u32,
+                id: r.id.clone(),
+                title: r.title.clone(),
+                vendor: r.vendor,
+                deprecated: r.deprecated,
+                id_lower: r.id.to_lowercase(),
+                title_lower: r.title.to_lowercase(),
+                description_lower: r.description.to_lowercase(),
+            })
+            .collect();
+        SearchIndex {
+            techniques,
+            rules,
+            fields: field_entries(cat),
+            values: value_entries(cat),
+        }
+    }
+
+    /// The best `limit_per_group` hits of each kind for `query`
+    /// (case-insensitive, surrounding blanks ignored); empty for a blank
+    /// query.
+    pub fn search(&self, query: &str, limit_per_group: usize) -> SearchResults {
+        let q = query.trim().to_lowercase();
+        if q.is_empty() {
+            return SearchResults::default();
+        }
+        let words: Vec<&str> = q.split_whitespace().collect();
+        let m = Matcher { q: &q, words };
+
+        let techniques = self.techniques.iter().filter_map(|t| {
+            let rank = best(m.id(&t.id_lower), m.text(&t.name_lower))?;
+            Some(TechniqueHit {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                rank,
+            })
+        });
+        let techniques = top(techniques.collect(), limit_per_group, |a, b| {
+            a.rank.cmp(&b.rank).then_with(|| a.id.cmp(&b.id))
+        });
+
+        let rules = self.rules.iter().filter_map(|r| {
+            let (rank, in_description) = match best(m.id(&r.id_lower), m.text(&r.title_lower)) {
+                Some(rank) => (rank, false),
+                None => (m.text(&r.description_lower)?, true),
+            };
+            Some(RuleHit {
+                index: r.index,
+                id: r.id.clone(),
+                title: r.title.clone(),
+                vendor: r.vendor,
+                rank,
+                in_description,
+                deprecated: r.deprecated,
+            })
+        });
+        let rules = top(rules.collect(), limit_per_group, |a, b| {
+            (a.in_description, a.rank)
+                .cmp(&(b.in_description, b.rank))
+                .then_with(|| a.title.cmp(&b.title))
+                .then_with(|| a.index.cmp(&b.index))
+        });
+
+        let fields = self.fields.iter().filter_map(|f| {
+            let own = m.text(&f.name_lower);
+            let alias = f
+                .aliases
+                .iter()
+                .filter_map(|(written, lower)| Some((m.text(lower)?, written)))
+                .min();
+            let (rank, alias) = match (own, alias) {
+                (Some(o), Some((a, written))) if a < o => (a, Some(written.clone())),
+                (Some(o), _) => (o, None),
+                (None, Some((a, written))) => (a, Some(written.clone())),
+                (None, None) => return None,
+            };
+            Some(FieldHit {
+                name: f.name.clone(),
+                alias,
+                rules: f.rules,
+                rank,
+            })
+        });
+        let fields = top(fields.collect(), limit_per_group, |a, b| {
+            a.rank
+                .cmp(&b.rank)
+                .then(b.rules.cmp(&a.rules))
+                .then_with(|| a.name.cmp(&b.name))
+        });
+
+        let values = self.values.iter().filter_map(|v| {
+            Some(ValueHit {
+                field: v.field.clone(),
+                value: v.value.clone(),
+                rules: v.rules,
+                rank: m.text(&v.value_lower)?,
+            })
+        });
+        let values = top(values.collect(), limit_per_group, |a, b| {
+            a.rank
+                .cmp(&b.rank)
+                .then(b.rules.cmp(&a.rules))
+                .then_with(|| a.field.cmp(&b.field))
+                .then_with(|| a.value.cmp(&b.value))
+        });
+
+        SearchResults {
+            techniques,
+            rules,
+            fields,
+            values,
+        }
+    }
+}
+
+/// The lower-cased query and its words.
+struct Matcher<'q> {
+    q: &'q str,
+    words: Vec<&'q str>,
+}
+
+impl Matcher<'_> {
+    /// How `text` (lower case) matches the query, if it does.
+    fn text(&self, text: &str) -> Option<Rank> {
+        if text == self.q {
+            return Some(Rank::Exact);
+        }
+        if text.starts_with(self.q) {
+            return Some(Rank::Prefix);
+        }
+        let mut found = false;
+        for (i, _) in text.match_indices(self.q) {
+            found = true;
+            if text[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+            {
+                return Some(Rank::Word);
+            }
+        }
+        if found {
+            return Some(Rank::Substring);
+        }
+        (self.words.len() > 1 && self.words.iter().all(|w| text.contains(w)))
+            .then_some(Rank::AllWords)
+    }
+
+    /// How an identifier matches: only whole or leading, so a short query
+    /// does not match the middle of every hexadecimal rule id.
+    fn id(&self, id: &str) -> Option<Rank> {
+        match self.text(id)? {
+            rank @ (Rank::Exact | Rank::Prefix) => Some(rank),
+            _ => None,
+        }
+    }
+}
+
+/// The better of two optional ranks.
+fn best(a: Option<Rank>, b: Option<Rank>) -> Option<Rank> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The `limit` smallest items by `cmp`, sorted, with how many there were.
+fn top<T>(mut items: Vec<T>, limit: usize, cmp: impl Fn(&T, &T) -> Ordering) -> Group<T> {
+    let total = items.len();
+    if limit == 0 {
+        return Group {
+            hits: Vec::new(),
+            total,
+        };
+    }
+    if items.len() > limit {
+        items.select_nth_unstable_by(limit - 1, &cmp);
+        items.truncate(limit);
+    }
+    items.sort_by(&cmp);
+    Group { hits: items, total }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::CatalogData;
+    use crate::model::{Predicate, Rule, Technique};
+
+    fn pred(field: &str, canonical: &str, op: Op, value: &str) -> Predicate {
+        let mut p = Predicate::new(field, op, value);
+        p.canonical = canonical.into();
+        p.norm = value.to_lowercase();
+        p
+    }
+
+    fn tech(id: &str, name: &str) -> Technique {
+        Technique {
+            id: id.into(),
+            name: name.into(),
+            ..Technique::default()
+        }
+    }
+
+    fn catalog() -> Catalog {
+        let mut revoked = tech("T1086", "PowerShell");
+        revoked.revoked = true;
+        Catalog::new(CatalogData {
+            techniques: vec![
+                tech("T1059", "Command and Scripting Interpreter"),
+                tech("T1059.001", "PowerShell"),
+                tech("T1546.013", "PowerShell Profile"),
+                tech("T1003", "OS Credential Dumping"),
+                revoked,
+            ],
+            rules: vec![
+                Rule {
+                    id: "aaa-111".into(),
+                    title: "Suspicious PowerShell Download".into(),
+                    description: "Detects a download cradle.".into(),
+                    vendor: Vendor::Sigma,
+                    predicates: vec![
+                        pred("Image", "process.name", Op::Eq, "PowerShell.exe"),
+                        pred(
+                            "CommandLine",
+                            "process.command_line",
+                            Op::Wildcard,
+                            "*net.webclient*",
+                        ),
+                    ],
+                    ..Rule::default()
+                },
+                Rule {
+                    id: "bbb-222".into(),
+                    title: "Encoded command".into(),
+                    description: "Runs powershell with -enc.".into(),
+                    vendor: Vendor::Splunk,
+                    predicates: vec![pred(
+                        "Processes.process_name",
+                        "process.name",
+                        Op::Eq,
+                        "powershell.exe",
+                    )],
+                    exclusions: vec![pred("", "", Op::Match, "powershell")],
+                    ..Rule::default()
+                },
+                Rule {
+                    id: "ccc-333".into(),
+                    title: "LSASS access".into(),
+                    vendor: Vendor::Elastic,
+                    predicates: vec![
+                        pred("process.name", "process.name", Op::Eq, "lsass.exe"),
+                        pred(
+                            "process.name",
+                            "process.name",
+                            Op::RegexMatch,
+                            "powershell.exe",
+                        ),
+                        pred(
+                            "winlog.event_data.GrantedAccess",
+                            "winlog.event_data.GrantedAccess",
+                            Op::Exists,
+                            "true",
+                        ),
+                    ],
+                    ..Rule::default()
+                },
+            ],
+            ..CatalogData::default()
+        })
+    }
+
+    #[test]
+    fn techniques_rank_exact_then_prefix_then_word() {
+        let index = SearchIndex::new(&catalog());
+        let ranks = |q: &str| -> Vec<(String, Rank)> {
+            let r = index.search(q, 10);
+            r.techniques
+                .hits
+                .into_iter()
+                .map(|h| (h.id, h.rank))
+                .collect()
+        };
+        // The revoked T1086 is left out.
+        assert_eq!(
+            ranks("  PowerShell "),
+            [
+                ("T1059.001".into(), Rank::Exact),
+                ("T1546.013".into(), Rank::Prefix)
+            ]
+        );
+        assert_eq!(
+            ranks("t1059"),
+            [
+                ("T1059".into(), Rank::Exact),
+                ("T1059.001".into(), Rank::Prefix)
+            ]
+        );
+
+        let r = index.search("dumping", 10);
+        assert_eq!(r.techniques.hits[0].id, "T1003");
+        assert_eq!(r.techniques.hits[0].rank, Rank::Word);
+    }
+
+    #[test]
+    fn rules_match_title_before_description_and_ids_only_from_the_start() {
+        let index = SearchIndex::new(&catalog());
+        let r = index.search("powershell", 10);
+        let got: Vec<(&str, Rank, bool)> = r
+            .rules
+            .hits
+            .iter()
+            .map(|h| (h.id.as_str(), h.rank, h.in_description))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("aaa-111", Rank::Word, false),
+                ("bbb-222", Rank::Word, true)
+            ]
+        );
+        let r = index.search("BBB-2", 10);
+        assert_eq!(r.rules.hits.len(), 1);
+        assert_eq!(
+            (r.rules.hits[0].index, r.rules.hits[0].rank),
+            (1, Rank::Prefix)
+        );
+        assert_eq!(
+            index.search("222", 10).rules.total,
+            0,
+            "no match inside an id"
+        );
+        // Words of a query found apart.
+        let r = index.search("download suspicious", 10);
+        assert_eq!(r.rules.hits[0].rank, Rank::AllWords);
+    }
+
+    #[test]
+    fn fields_by_canonical_name_or_alias_with_rule_counts() {
+        let index = SearchIndex::new(&catalog());
+        let r = index.search("process_name", 10);
+        assert_eq!(
+            r.fields.hits,
+            [FieldHit {
+                name: "process.name".into(),
+                alias: Some("Processes.process_name".into()),
+                rules: 3,
+                rank: Rank::Word,
+            }]
+        );
+        let r = index.search("process.", 10);
+        let got: Vec<(&str, u32, Rank)> = r
+            .fields
+            .hits
+            .iter()
+            .map(|h| (h.name.as_str(), h.rules, h.rank))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("process.name", 3, Rank::Prefix),
+                ("process.command_line", 1, Rank::Prefix)
+            ]
+        );
+        let r = index.search("image", 10);
+        assert_eq!(r.fields.hits[0].alias.as_deref(), Some("Image"));
+        assert_eq!(r.fields.hits[0].rank, Rank::Exact);
+    }
+
+    #[test]
+    fn values_per_field_counted_once_per_rule_without_presence_tests() {
+        let index = SearchIndex::new(&catalog());
+        let r = index.search("powershell", 3);
+        let got: Vec<(&str, &str, u32, Rank)> = r
+            .values
+            .hits
+            .iter()
+            .map(|h| (h.field.as_str(), h.value.as_str(), h.rules, h.rank))
+            .collect();
+        // `eq` in two rules beats the regex spelling of the same text in one;
+        // the bare keyword `powershell` has no field and is left out.
+        assert_eq!(got, [("process.name", "PowerShell.exe", 2, Rank::Prefix)]);
+        assert_eq!(r.values.total, 1);
+        assert_eq!(index.search("true", 10).values.total, 0);
+        let r = index.search("webclient", 10);
+        assert_eq!(r.values.hits[0].value, "*net.webclient*");
+        assert_eq!(r.values.hits[0].rank, Rank::Word);
+    }
+
+    #[test]
+    fn limits_cut_groups_but_totals_count_all_and_blank_finds_nothing() {
+        let index = SearchIndex::new(&catalog());
+        let r = index.search("e", 1);
+        assert_eq!(r.techniques.hits.len(), 1);
+        assert!(r.techniques.total > 1);
+        assert_eq!(r.rules.hits.len(), 1);
+        assert_eq!(r.rules.total, 3);
+        assert!(index.search("   ", 5).is_empty());
+        assert!(index.search("zzzz", 5).is_empty());
+    }
+}
