@@ -9,6 +9,7 @@ mod logic;
 mod nav;
 mod prose;
 mod rule;
+mod search;
 mod state;
 mod technique;
 mod widgets;
@@ -134,6 +135,7 @@ fn Shell() -> Html {
                     <span class="logo" aria-hidden="true"></span>{ "rulescope" }
                 </AppLink>
                 <span class="tagline">{ "What detection rules filter on, by ATT&CK technique" }</span>
+                <search::SearchBox />
             </header>
             if meta.sample {
                 <div class="banner" role="status">
