@@ -114,12 +114,6 @@ impl Matrix {
         }
         bands
     }
-
-    /// How many technique cells (not sub-techniques) the matrix holds,
-    /// counting a technique once per column it appears in.
-    pub fn cell_count(&self) -> usize {
-        self.columns.iter().map(|c| c.cells.len()).sum()
-    }
 }
 
 /// Rule counts per technique id among the rules passing `filter` (and of
@@ -347,7 +341,6 @@ mod tests {
                 (s("T1053"), 1, 2, 3, vec![(s("T1053.005"), 1, 1)]),
             ]
         );
-        assert_eq!(m.cell_count(), 4);
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub use matrix::{heat_level, matrix, HeatBand, Matrix, MatrixCell, MatrixColumn,
 pub use meta::{attach_source, CatalogData, CorpusMeta, SourceInfo};
 pub use prose::{attack_technique_id, description_blocks, inlines, Block, Inline};
 pub use route::{safe_href, technique_id_in, Route, View};
-pub use search::{FieldHit, Group, RuleHit, SearchIndex, SearchResults, TechniqueHit, ValueHit};
+pub use search::{
+    FieldHit, Group, Rank, RuleHit, SearchIndex, SearchResults, TechniqueHit, ValueHit,
+};
 pub use similar::{similar_rules, Similar};
 pub use techniques::{technique_counts, TechniqueCount};
