@@ -83,6 +83,16 @@ pub struct Group<T> {
     pub total: usize,
 }
 
+impl<T> Group<T> {
+    /// The same group with each hit turned into another type.
+    fn map<U>(self, f: impl FnMut(T) -> U) -> Group<U> {
+        Group {
+            hits: self.hits.into_iter().map(f).collect(),
+            total: self.total,
+        }
+    }
+}
+
 impl<T> Default for Group<T> {
     fn default() -> Self {
         Group {
@@ -284,24 +294,43 @@ impl SearchIndex {
         let words: Vec<&str> = q.split_whitespace().collect();
         let m = Matcher { q: &q, words };
 
-        let techniques = self.techniques.iter().filter_map(|t| {
-            let rank = best(m.id(&t.id_lower), m.text(&t.name_lower))?;
-            Some(TechniqueHit {
+        // Each group first ranks small (rank, position) pairs and copies
+        // strings only for the hits it keeps: a one-letter query matches
+        // most of the catalog.
+        let found = self
+            .techniques
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| Some((best(m.id(&t.id_lower), m.text(&t.name_lower))?, i)));
+        let techniques = top(found.collect(), limit_per_group, |a, b| {
+            let (x, y) = (&self.techniques[a.1], &self.techniques[b.1]);
+            a.0.cmp(&b.0).then_with(|| x.id.cmp(&y.id))
+        })
+        .map(|(rank, i)| {
+            let t = &self.techniques[i];
+            TechniqueHit {
                 id: t.id.clone(),
                 name: t.name.clone(),
                 rank,
-            })
-        });
-        let techniques = top(techniques.collect(), limit_per_group, |a, b| {
-            a.rank.cmp(&b.rank).then_with(|| a.id.cmp(&b.id))
+            }
         });
 
-        let rules = self.rules.iter().filter_map(|r| {
-            let (rank, in_description) = match best(m.id(&r.id_lower), m.text(&r.title_lower)) {
-                Some(rank) => (rank, false),
-                None => (m.text(&r.description_lower)?, true),
-            };
-            Some(RuleHit {
+        let found = self.rules.iter().enumerate().filter_map(|(i, r)| {
+            match best(m.id(&r.id_lower), m.text(&r.title_lower)) {
+                Some(rank) => Some((false, rank, i)),
+                None => Some((true, m.text(&r.description_lower)?, i)),
+            }
+        });
+        let rules = top(found.collect(), limit_per_group, |a, b| {
+            let (x, y) = (&self.rules[a.2], &self.rules[b.2]);
+            (a.0, a.1)
+                .cmp(&(b.0, b.1))
+                .then_with(|| x.title.cmp(&y.title))
+                .then(a.2.cmp(&b.2))
+        })
+        .map(|(in_description, rank, i)| {
+            let r = &self.rules[i];
+            RuleHit {
                 index: r.index,
                 id: r.id.clone(),
                 title: r.title.clone(),
@@ -309,56 +338,60 @@ impl SearchIndex {
                 rank,
                 in_description,
                 deprecated: r.deprecated,
-            })
-        });
-        let rules = top(rules.collect(), limit_per_group, |a, b| {
-            (a.in_description, a.rank)
-                .cmp(&(b.in_description, b.rank))
-                .then_with(|| a.title.cmp(&b.title))
-                .then_with(|| a.index.cmp(&b.index))
+            }
         });
 
-        let fields = self.fields.iter().filter_map(|f| {
-            let own = m.text(&f.name_lower);
+        let found = self.fields.iter().enumerate().filter_map(|(i, f)| {
+            let own = m.text(&f.name_lower).map(|rank| (rank, None));
             let alias = f
                 .aliases
                 .iter()
-                .filter_map(|(written, lower)| Some((m.text(lower)?, written)))
+                .enumerate()
+                .filter_map(|(a, (_, lower))| Some((m.text(lower)?, Some(a))))
                 .min();
+            // The canonical name wins a tie with an alias.
             let (rank, alias) = match (own, alias) {
-                (Some(o), Some((a, written))) if a < o => (a, Some(written.clone())),
-                (Some(o), _) => (o, None),
-                (None, Some((a, written))) => (a, Some(written.clone())),
-                (None, None) => return None,
+                (Some(o), Some(a)) => std::cmp::min_by_key(o, a, |x| x.0),
+                (o, a) => o.or(a)?,
             };
-            Some(FieldHit {
+            Some((rank, i, alias))
+        });
+        let fields = top(found.collect(), limit_per_group, |a, b| {
+            let (x, y) = (&self.fields[a.1], &self.fields[b.1]);
+            a.0.cmp(&b.0)
+                .then(y.rules.cmp(&x.rules))
+                .then_with(|| x.name.cmp(&y.name))
+        })
+        .map(|(rank, i, alias)| {
+            let f = &self.fields[i];
+            FieldHit {
                 name: f.name.clone(),
-                alias,
+                alias: alias.map(|a| f.aliases[a].0.clone()),
                 rules: f.rules,
                 rank,
-            })
-        });
-        let fields = top(fields.collect(), limit_per_group, |a, b| {
-            a.rank
-                .cmp(&b.rank)
-                .then(b.rules.cmp(&a.rules))
-                .then_with(|| a.name.cmp(&b.name))
+            }
         });
 
-        let values = self.values.iter().filter_map(|v| {
-            Some(ValueHit {
+        let found = self
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| Some((m.text(&v.value_lower)?, i)));
+        let values = top(found.collect(), limit_per_group, |a, b| {
+            let (x, y) = (&self.values[a.1], &self.values[b.1]);
+            a.0.cmp(&b.0)
+                .then(y.rules.cmp(&x.rules))
+                .then_with(|| x.field.cmp(&y.field))
+                .then_with(|| x.value.cmp(&y.value))
+        })
+        .map(|(rank, i)| {
+            let v = &self.values[i];
+            ValueHit {
                 field: v.field.clone(),
                 value: v.value.clone(),
                 rules: v.rules,
-                rank: m.text(&v.value_lower)?,
-            })
-        });
-        let values = top(values.collect(), limit_per_group, |a, b| {
-            a.rank
-                .cmp(&b.rank)
-                .then(b.rules.cmp(&a.rules))
-                .then_with(|| a.field.cmp(&b.field))
-                .then_with(|| a.value.cmp(&b.value))
+                rank,
+            }
         });
 
         SearchResults {

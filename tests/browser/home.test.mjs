@@ -95,17 +95,19 @@ test('the matrix: tactics in order, CLI counts, sub-techniques, vendor switch, c
 
   // The vendor switch: one vendor's rules, kept in the URL.
   const switcher = page.getByTestId('matrix-vendor');
+  const splunk = cliRules('T1059', { rollup: true, filter: 'vendor=splunk' });
+  const switched = Date.now();
   await switcher.getByRole('button', { name: 'Splunk', exact: true }).click();
   await page.waitForFunction(() => location.hash.includes('heat=splunk'));
   assert.equal(
     await switcher.getByRole('button', { name: 'Splunk', exact: true }).getAttribute('aria-pressed'),
     'true',
   );
-  const splunk = cliRules('T1059', { rollup: true, filter: 'vendor=splunk' });
   await page.waitForFunction(
     ([sel, n]) => document.querySelector(sel)?.textContent.trim() === String(n),
     [`[data-tactic="execution"] li.mx-item[data-technique="T1059"] > .mx-row [data-testid="cell-count"]`, splunk],
   );
+  console.log(`matrix: Splunk heat shown ${Date.now() - switched} ms after the click (test round trips included)`);
   assert.notEqual(splunk, cliRules('T1059', { rollup: true }), 'Splunk alone counts fewer');
 
   // The switch survives a reload from the permalink.
@@ -196,6 +198,21 @@ test('header search: "/" focuses, results grouped, arrows move, Enter opens, Esc
   const rule = list.locator('[data-group="rules"] [role="option"]').first();
   await rule.click();
   await page.waitForFunction(() => location.hash.startsWith('#/rule/'));
+
+  // Per-keystroke cost in the page, as figures: the search runs in the
+  // input handler, so dispatching the event times the query itself.
+  const timings = await input.evaluate((el) => {
+    const out = {};
+    for (const q of ['p', 'po', 'powershell', 'T1059.001', 'lsass', 'process.command_line']) {
+      const started = performance.now();
+      el.value = q;
+      el.dispatchEvent(new InputEvent('input', { bubbles: true }));
+      out[q] = Math.round((performance.now() - started) * 10) / 10;
+    }
+    return out;
+  });
+  console.log(`search per query in the page (ms): ${JSON.stringify(timings)}`);
+  await input.press('Escape');
 
   // Typing in another box does not steal "/".
   await page.goto(`${app.url}#/`);
