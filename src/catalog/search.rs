@@ -121,25 +121,18 @@ impl SearchResults {
 struct TechniqueEntry {
     id: String,
     name: String,
-    id_lower: String,
-    name_lower: String,
 }
 
 struct RuleEntry {
-    index: u32,
     id: String,
     title: String,
     vendor: Vendor,
     deprecated: bool,
-    id_lower: String,
-    title_lower: String,
-    description_lower: String,
 }
 
 struct FieldEntry {
     name: String,
-    name_lower: String,
-    /// Aliases as first written, with their lower-case form.
+    /// Aliases as first written, with their lookup form.
     aliases: Vec<(String, String)>,
     rules: u32,
 }
@@ -147,17 +140,137 @@ struct FieldEntry {
 struct ValueEntry {
     field: String,
     value: String,
-    value_lower: String,
     rules: u32,
+}
+
+/// Many lower-cased texts in one buffer, each ended by a newline (which the
+/// query never holds), so a query costs one scan of the buffer instead of
+/// one search set-up per text.
+#[derive(Default)]
+struct Texts {
+    buf: String,
+    /// Where each text starts in `buf`.
+    starts: Vec<usize>,
+    /// The entry (technique, rule, alias, value) each text belongs to.
+    owners: Vec<usize>,
+}
+
+impl Texts {
+    fn push(&mut self, owner: usize, text: &str) {
+        self.starts.push(self.buf.len());
+        self.owners.push(owner);
+        self.buf.push_str(&text.to_lowercase().replace('\n', " "));
+        self.buf.push('\n');
+    }
+
+    /// Calls `hit(owner, rank)` for occurrences of `q` (lower case, without
+    /// newlines): the first in each text, and later ones while they could
+    /// rank better. An owner may be reported several times.
+    fn scan(&self, q: &str, mut hit: impl FnMut(usize, Rank)) {
+        let mut from = 0;
+        while let Some(offset) = self.buf[from..].find(q) {
+            let pos = from + offset;
+            let t = self.starts.partition_point(|&s| s <= pos) - 1;
+            let start = self.starts[t];
+            let end = self.starts.get(t + 1).map_or(self.buf.len(), |&s| s) - 1;
+            let rank = if pos == start && pos + q.len() == end {
+                Rank::Exact
+            } else if pos == start {
+                Rank::Prefix
+            } else if self.buf[..pos]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+            {
+                Rank::Word
+            } else {
+                Rank::Substring
+            };
+            hit(self.owners[t], rank);
+            // Only a later word start could still improve a substring match.
+            from = if rank == Rank::Substring {
+                pos + q.len()
+            } else {
+                end + 1
+            };
+        }
+    }
+
+    /// Calls `hit(owner)` for every text holding each of `words`.
+    fn scan_all(&self, words: &[&str], mut hit: impl FnMut(usize)) {
+        let mut seen = vec![0usize; self.starts.len()];
+        for (n, w) in words.iter().enumerate() {
+            let mut last = usize::MAX;
+            for (pos, _) in self.buf.match_indices(w) {
+                let t = self.starts.partition_point(|&s| s <= pos) - 1;
+                if t != last && seen[t] == n {
+                    seen[t] = n + 1;
+                }
+                last = t;
+            }
+        }
+        for (t, n) in seen.into_iter().enumerate() {
+            if n == words.len() {
+                hit(self.owners[t]);
+            }
+        }
+    }
+}
+
+/// The best rank seen per entry.
+struct Best(Vec<Option<Rank>>);
+
+impl Best {
+    fn new(n: usize) -> Best {
+        Best(vec![None; n])
+    }
+
+    fn offer(&mut self, owner: usize, rank: Rank) {
+        let slot = &mut self.0[owner];
+        if slot.is_none_or(|r| rank < r) {
+            *slot = Some(rank);
+        }
+    }
+
+    /// Ranks from the texts: matches of the query, and for a query of
+    /// several words, texts holding them all apart.
+    fn offer_texts(&mut self, texts: &Texts, m: &Matcher) -> &mut Best {
+        texts.scan(m.q, |o, r| self.offer(o, r));
+        if m.words.len() > 1 {
+            texts.scan_all(&m.words, |o| self.offer(o, Rank::AllWords));
+        }
+        self
+    }
+
+    /// Ranks from identifiers: only whole or leading matches, so a short
+    /// query does not match the middle of every hexadecimal rule id.
+    fn offer_ids(&mut self, texts: &Texts, m: &Matcher) -> &mut Best {
+        texts.scan(m.q, |o, r| {
+            if r <= Rank::Prefix {
+                self.offer(o, r)
+            }
+        });
+        self
+    }
 }
 
 /// The searchable texts of one catalog, prepared once. Results describe the
 /// catalog the index was built from; build a new one when it changes.
 pub struct SearchIndex {
     techniques: Vec<TechniqueEntry>,
+    technique_ids: Texts,
+    technique_names: Texts,
     rules: Vec<RuleEntry>,
+    rule_ids: Texts,
+    rule_titles: Texts,
+    rule_descriptions: Texts,
     fields: Vec<FieldEntry>,
+    field_names: Texts,
+    /// `(field, alias number)` per text of `field_aliases`.
+    alias_of: Vec<(usize, usize)>,
+    field_aliases: Texts,
     values: Vec<ValueEntry>,
+    value_texts: Texts,
 }
 
 /// Counts each rule once per canonical field it filters on, and collects the
@@ -177,7 +290,6 @@ fn field_entries(cat: &Catalog) -> Vec<FieldEntry> {
                 .entry(p.canonical.as_str())
                 .or_insert_with(|| FieldEntry {
                     name: p.canonical.clone(),
-                    name_lower: p.canonical.to_lowercase(),
                     aliases: Vec::new(),
                     rules: 0,
                 });
@@ -229,13 +341,11 @@ fn value_entries(cat: &Catalog) -> Vec<ValueEntry> {
             .or_insert_with(|| ValueEntry {
                 field: key.canonical.clone(),
                 value: key.display.clone(),
-                value_lower: key.display.to_lowercase(),
                 rules: 0,
             });
         if rules > entry.rules {
             entry.rules = rules;
             entry.value = key.display.clone();
-            entry.value_lower = key.display.to_lowercase();
         }
     }
     let mut values: Vec<ValueEntry> = by_value.into_values().collect();
@@ -248,60 +358,78 @@ impl SearchIndex {
     /// ones are left out, as on the index), every rule, every field and
     /// value rules filter on.
     pub fn new(cat: &Catalog) -> SearchIndex {
-        let techniques = cat
-            .data()
-            .techniques
-            .iter()
-            .filter(|t| !t.is_retired())
-            .map(|t| TechniqueEntry {
+        let mut index = SearchIndex {
+            techniques: Vec::new(),
+            technique_ids: Texts::default(),
+            technique_names: Texts::default(),
+            rules: Vec::new(),
+            rule_ids: Texts::default(),
+            rule_titles: Texts::default(),
+            rule_descriptions: Texts::default(),
+            fields: field_entries(cat),
+            field_names: Texts::default(),
+            alias_of: Vec::new(),
+            field_aliases: Texts::default(),
+            values: value_entries(cat),
+            value_texts: Texts::default(),
+        };
+        for t in cat.data().techniques.iter().filter(|t| !t.is_retired()) {
+            let i = index.techniques.len();
+            index.technique_ids.push(i, &t.id);
+            index.technique_names.push(i, &t.name);
+            index.techniques.push(TechniqueEntry {
                 id: t.id.clone(),
                 name: t.name.clone(),
-                id_lower: t.id.to_lowercase(),
-                name_lower: t.name.to_lowercase(),
-            })
-            .collect();
-        let rules = cat
-            .rules()
-            .iter()
-            .enumerate()
-            .map(|(i, r)| RuleEntry {
-                index: i as u32,
+            });
+        }
+        for (i, r) in cat.rules().iter().enumerate() {
+            index.rule_ids.push(i, &r.id);
+            index.rule_titles.push(i, &r.title);
+            index.rule_descriptions.push(i, &r.description);
+            index.rules.push(RuleEntry {
                 id: r.id.clone(),
                 title: r.title.clone(),
                 vendor: r.vendor,
                 deprecated: r.deprecated,
-                id_lower: r.id.to_lowercase(),
-                title_lower: r.title.to_lowercase(),
-                description_lower: r.description.to_lowercase(),
-            })
-            .collect();
-        SearchIndex {
-            techniques,
-            rules,
-            fields: field_entries(cat),
-            values: value_entries(cat),
+            });
         }
+        for (i, f) in index.fields.iter().enumerate() {
+            index.field_names.push(i, &f.name);
+            for (a, (_, lower)) in f.aliases.iter().enumerate() {
+                index.field_aliases.push(index.alias_of.len(), lower);
+                index.alias_of.push((i, a));
+            }
+        }
+        for (i, v) in index.values.iter().enumerate() {
+            index.value_texts.push(i, &v.value);
+        }
+        index
     }
 
     /// The best `limit_per_group` hits of each kind for `query`
     /// (case-insensitive, surrounding blanks ignored); empty for a blank
     /// query.
     pub fn search(&self, query: &str, limit_per_group: usize) -> SearchResults {
-        let q = query.trim().to_lowercase();
+        let q = query.trim().to_lowercase().replace('\n', " ");
         if q.is_empty() {
             return SearchResults::default();
         }
-        let words: Vec<&str> = q.split_whitespace().collect();
-        let m = Matcher { q: &q, words };
+        let m = Matcher {
+            q: &q,
+            words: q.split_whitespace().collect(),
+        };
 
         // Each group first ranks small (rank, position) pairs and copies
         // strings only for the hits it keeps: a one-letter query matches
         // most of the catalog.
-        let found = self
-            .techniques
+        let mut best = Best::new(self.techniques.len());
+        best.offer_ids(&self.technique_ids, &m)
+            .offer_texts(&self.technique_names, &m);
+        let found = best
+            .0
             .iter()
             .enumerate()
-            .filter_map(|(i, t)| Some((best(m.id(&t.id_lower), m.text(&t.name_lower))?, i)));
+            .filter_map(|(i, r)| Some(((*r)?, i)));
         let techniques = top(found.collect(), limit_per_group, |a, b| {
             let (x, y) = (&self.techniques[a.1], &self.techniques[b.1]);
             a.0.cmp(&b.0).then_with(|| x.id.cmp(&y.id))
@@ -315,12 +443,22 @@ impl SearchIndex {
             }
         });
 
-        let found = self.rules.iter().enumerate().filter_map(|(i, r)| {
-            match best(m.id(&r.id_lower), m.text(&r.title_lower)) {
-                Some(rank) => Some((false, rank, i)),
-                None => Some((true, m.text(&r.description_lower)?, i)),
-            }
-        });
+        let mut titled = Best::new(self.rules.len());
+        titled
+            .offer_ids(&self.rule_ids, &m)
+            .offer_texts(&self.rule_titles, &m);
+        let mut described = Best::new(self.rules.len());
+        described.offer_texts(&self.rule_descriptions, &m);
+        let found = titled
+            .0
+            .iter()
+            .zip(&described.0)
+            .enumerate()
+            .filter_map(|(i, (t, d))| match (t, d) {
+                (Some(rank), _) => Some((false, *rank, i)),
+                (None, Some(rank)) => Some((true, *rank, i)),
+                (None, None) => None,
+            });
         let rules = top(found.collect(), limit_per_group, |a, b| {
             let (x, y) = (&self.rules[a.2], &self.rules[b.2]);
             (a.0, a.1)
@@ -331,7 +469,7 @@ impl SearchIndex {
         .map(|(in_description, rank, i)| {
             let r = &self.rules[i];
             RuleHit {
-                index: r.index,
+                index: i as u32,
                 id: r.id.clone(),
                 title: r.title.clone(),
                 vendor: r.vendor,
@@ -341,21 +479,26 @@ impl SearchIndex {
             }
         });
 
-        let found = self.fields.iter().enumerate().filter_map(|(i, f)| {
-            let own = m.text(&f.name_lower).map(|rank| (rank, None));
-            let alias = f
-                .aliases
-                .iter()
-                .enumerate()
-                .filter_map(|(a, (_, lower))| Some((m.text(lower)?, Some(a))))
-                .min();
-            // The canonical name wins a tie with an alias.
-            let (rank, alias) = match (own, alias) {
-                (Some(o), Some(a)) => std::cmp::min_by_key(o, a, |x| x.0),
-                (o, a) => o.or(a)?,
+        let mut named = Best::new(self.fields.len());
+        named.offer_texts(&self.field_names, &m);
+        let mut aliased = Best::new(self.alias_of.len());
+        aliased.offer_texts(&self.field_aliases, &m);
+        // Per field: its best rank and, when an alias did better than the
+        // canonical name (which wins ties), that alias.
+        let mut by_field: Vec<Option<(Rank, Option<usize>)>> =
+            named.0.iter().map(|r| r.map(|r| (r, None))).collect();
+        for (t, rank) in aliased.0.iter().enumerate() {
+            let (Some(rank), (f, a)) = (*rank, self.alias_of[t]) else {
+                continue;
             };
-            Some((rank, i, alias))
-        });
+            if by_field[f].is_none_or(|(r, _)| rank < r) {
+                by_field[f] = Some((rank, Some(a)));
+            }
+        }
+        let found = by_field
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| b.map(|(rank, alias)| (rank, i, alias)));
         let fields = top(found.collect(), limit_per_group, |a, b| {
             let (x, y) = (&self.fields[a.1], &self.fields[b.1]);
             a.0.cmp(&b.0)
@@ -372,11 +515,13 @@ impl SearchIndex {
             }
         });
 
-        let found = self
-            .values
+        let mut best = Best::new(self.values.len());
+        best.offer_texts(&self.value_texts, &m);
+        let found = best
+            .0
             .iter()
             .enumerate()
-            .filter_map(|(i, v)| Some((m.text(&v.value_lower)?, i)));
+            .filter_map(|(i, r)| Some(((*r)?, i)));
         let values = top(found.collect(), limit_per_group, |a, b| {
             let (x, y) = (&self.values[a.1], &self.values[b.1]);
             a.0.cmp(&b.0)
@@ -407,51 +552,6 @@ impl SearchIndex {
 struct Matcher<'q> {
     q: &'q str,
     words: Vec<&'q str>,
-}
-
-impl Matcher<'_> {
-    /// How `text` (lower case) matches the query, if it does.
-    fn text(&self, text: &str) -> Option<Rank> {
-        if text == self.q {
-            return Some(Rank::Exact);
-        }
-        if text.starts_with(self.q) {
-            return Some(Rank::Prefix);
-        }
-        let mut found = false;
-        for (i, _) in text.match_indices(self.q) {
-            found = true;
-            if text[..i]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric())
-            {
-                return Some(Rank::Word);
-            }
-        }
-        if found {
-            return Some(Rank::Substring);
-        }
-        (self.words.len() > 1 && self.words.iter().all(|w| text.contains(w)))
-            .then_some(Rank::AllWords)
-    }
-
-    /// How an identifier matches: only whole or leading, so a short query
-    /// does not match the middle of every hexadecimal rule id.
-    fn id(&self, id: &str) -> Option<Rank> {
-        match self.text(id)? {
-            rank @ (Rank::Exact | Rank::Prefix) => Some(rank),
-            _ => None,
-        }
-    }
-}
-
-/// The better of two optional ranks.
-fn best(a: Option<Rank>, b: Option<Rank>) -> Option<Rank> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
 }
 
 /// The `limit` smallest items by `cmp`, sorted, with how many there were.
