@@ -115,6 +115,33 @@ test('the matrix: tactics in order, CLI counts, sub-techniques, vendor switch, c
   await page.getByTestId('matrix').waitFor();
   assert.equal(await numberIn(techniqueRow(page, 'execution', 'T1059').locator('.mx-row [data-testid="cell-count"]')), splunk);
 
+  // Switching vendor, timed inside the page: from the click to the changed
+  // count in the DOM (matrix recomputed and re-rendered), as figures.
+  const switchMs = [];
+  for (const vendor of ['Sigma', 'Splunk']) {
+    switchMs.push(await page.evaluate(async (label) => {
+      const sel = '[data-tactic="execution"] li.mx-item[data-technique="T1059"] > .mx-row [data-testid="cell-count"]';
+      const before = document.querySelector(sel).textContent;
+      const button = [...document.querySelectorAll('[data-testid="matrix-vendor"] button')]
+        .find((b) => b.textContent.trim() === label);
+      const started = performance.now();
+      const changed = new Promise((resolve) => {
+        const seen = new MutationObserver(() => {
+          if (document.querySelector(sel)?.textContent !== before) {
+            seen.disconnect();
+            resolve();
+          }
+        });
+        seen.observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      button.click();
+      await changed;
+      return Math.round(performance.now() - started);
+    }, vendor));
+  }
+  console.log(`matrix: vendor switch in the page, click to new counts: Sigma ${switchMs[0]} ms, Splunk ${switchMs[1]} ms`);
+  assert.equal(await numberIn(techniqueRow(page, 'execution', 'T1059').locator('.mx-row [data-testid="cell-count"]')), splunk);
+
   // A cell opens its technique page with the counted rules.
   await techniqueRow(page, 'execution', 'T1059').locator('a.mx-cell').first().click();
   await page.waitForFunction(() => location.hash.startsWith('#/technique/T1059?'));
