@@ -12,6 +12,7 @@ mod logic;
 mod nav;
 mod prose;
 mod rule;
+mod search;
 mod state;
 mod table;
 mod technique;
@@ -146,6 +147,7 @@ fn Shell() -> Html {
                     <span class="logo" aria-hidden="true"></span>{ "rulescope" }
                 </AppLink>
                 <span class="tagline">{ "What detection rules filter on, by ATT&CK technique" }</span>
+                <search::SearchBox />
                 <AppLink to={Route::parse("/fields")} class="nav-link">{ "Fields" }</AppLink>
                 <theme::ThemeSwitch />
             </header>

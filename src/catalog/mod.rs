@@ -7,9 +7,11 @@ mod filter;
 mod guide;
 mod highlight;
 mod index;
+mod matrix;
 mod meta;
 mod prose;
 mod route;
+mod search;
 mod similar;
 mod techniques;
 
@@ -28,8 +30,12 @@ pub use guide::{
 };
 pub use highlight::{highlight, Lang, Span, Token};
 pub use index::{Catalog, KeyId, Reach};
+pub use matrix::{heat_level, matrix, HeatBand, Matrix, MatrixCell, MatrixColumn, MAX_LEVEL};
 pub use meta::{attach_source, CatalogData, CorpusMeta, SourceInfo};
 pub use prose::{attack_technique_id, description_blocks, inlines, Block, Inline};
 pub use route::{safe_href, technique_id_in, Route, View};
+pub use search::{
+    FieldHit, Group, Rank, RuleHit, SearchIndex, SearchResults, TechniqueHit, ValueHit,
+};
 pub use similar::{similar_rules, Similar};
 pub use techniques::{technique_counts, TechniqueCount};

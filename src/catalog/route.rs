@@ -4,6 +4,7 @@
 //! Also the one gate every link taken from rule or ATT&CK data goes through.
 
 use super::filter::{decode, encode, Filter};
+use crate::model::Vendor;
 
 /// What a view shows besides its subject: the filter that applies
 /// everywhere, the sub-technique roll-up and the index's search box.
@@ -16,11 +17,14 @@ pub struct View {
     pub search: String,
     /// The technique index lists only techniques that have rules.
     pub covered: bool,
+    /// The home matrix's per-vendor switch: heat from one vendor's rules
+    /// (`None`: every vendor the filter lets through).
+    pub matrix_vendor: Option<Vendor>,
 }
 
 impl View {
-    /// The query form: [`Filter::to_query`] then `rollup=1`, `covered=1` and
-    /// `q=…`; empty for the default view.
+    /// The query form: [`Filter::to_query`] then `rollup=1`, `covered=1`,
+    /// `q=…` and `heat=<vendor>`; empty for the default view.
     pub fn to_query(&self) -> String {
         let mut parts = vec![self.filter.to_query()];
         if self.rollup {
@@ -31,6 +35,9 @@ impl View {
         }
         if !self.search.is_empty() {
             parts.push(format!("q={}", encode(&self.search)));
+        }
+        if let Some(v) = self.matrix_vendor {
+            parts.push(format!("heat={}", v.key()));
         }
         parts.retain(|p| !p.is_empty());
         parts.join("&")
@@ -49,6 +56,7 @@ impl View {
                 "rollup" => view.rollup = value == "1",
                 "covered" => view.covered = value == "1",
                 "q" => view.search = decode(value),
+                "heat" => view.matrix_vendor = Vendor::from_key(value),
                 _ => {}
             }
         }
@@ -240,6 +248,29 @@ mod tests {
             Route::parse("#/nope/x/y"),
             Route::NotFound("/nope/x/y".into())
         );
+    }
+
+    #[test]
+    fn matrix_vendor_round_trips_and_unknown_vendors_are_ignored() {
+        let home = Route::Index(View {
+            filter: Filter {
+                include_deprecated: true,
+                ..Filter::default()
+            },
+            search: "ps".into(),
+            matrix_vendor: Some(Vendor::Elastic),
+            ..View::default()
+        });
+        assert_eq!(home.to_hash(), "#/?deprecated=1&q=ps&heat=elastic");
+        assert_eq!(Route::parse(&home.to_hash()), home);
+        for v in Vendor::ALL {
+            let view = View {
+                matrix_vendor: Some(v),
+                ..View::default()
+            };
+            assert_eq!(View::from_query(&view.to_query()), view);
+        }
+        assert_eq!(View::from_query("heat=nobody"), View::default());
     }
 
     #[test]
