@@ -13,6 +13,8 @@ mod state;
 mod technique;
 mod widgets;
 
+pub use import::load_named;
+
 use crate::catalog::{Catalog, Route};
 use crate::model::Vendor;
 use index::IndexPage;

@@ -10,11 +10,11 @@ mod run;
 use super::nav::AppLink;
 use super::state::{use_ctx, Ctx, Shared};
 use crate::catalog::{Catalog, Route, View};
-use crate::ingest::{Duplicate, Limits};
+use crate::ingest::{Duplicate, Input, Limits};
 use crate::model::ParseError;
 use gloo::events::{EventListener, EventListenerOptions};
 use read::Source;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -48,6 +48,58 @@ enum Status {
     Parsing { done: usize, total: usize },
     Cancelled,
     Done(Rc<Summary>),
+}
+
+thread_local! {
+    /// Files handed over by [`load_named`], and the import bar's entry point
+    /// while it is on the page.
+    static INBOX: RefCell<Inbox> = RefCell::new(Inbox::default());
+}
+
+/// Where [`load_named`] delivers: the mounted import bar, or a queue it
+/// drains when it mounts.
+#[derive(Default)]
+struct Inbox {
+    begin: Option<Callback<Vec<Source>>>,
+    pending: Vec<Source>,
+}
+
+/// Imports files that arrive as bytes instead of from a drop or a picker
+/// (a host page's "load rules" message). `files` are (name, contents)
+/// pairs named as a dropped file would be (`folder/rule.yml`, `pack.zip`);
+/// they go through the same caps, parsing, duplicate checks and result
+/// panel as a drop, and stay on this machine. Files handed over before the
+/// catalog has loaded wait and are imported as one batch once it has.
+pub fn load_named(files: Vec<(String, Vec<u8>)>) {
+    let sources: Vec<Source> = files
+        .into_iter()
+        .map(|(name, bytes)| Source::Bytes(Input { name, bytes }))
+        .collect();
+    let ready = INBOX.with(|inbox| {
+        let mut inbox = inbox.borrow_mut();
+        match inbox.begin.clone() {
+            Some(begin) => Some((begin, sources)),
+            None => {
+                inbox.pending.extend(sources);
+                None
+            }
+        }
+    });
+    if let Some((begin, sources)) = ready {
+        begin.emit(sources);
+    }
+}
+
+/// Makes `begin` the receiver of [`load_named`] and hands it what waited.
+fn open_inbox(begin: Callback<Vec<Source>>) {
+    let waiting = INBOX.with(|inbox| {
+        let mut inbox = inbox.borrow_mut();
+        inbox.begin = Some(begin.clone());
+        std::mem::take(&mut inbox.pending)
+    });
+    if !waiting.is_empty() {
+        begin.emit(waiting);
+    }
 }
 
 /// Applies `edit` to a copy of the catalog and makes the copy current.
@@ -120,6 +172,7 @@ pub fn Importer() -> Html {
     {
         let begin = begin.clone();
         use_effect_with(ctx.clone(), move |_| {
+            open_inbox(begin.clone());
             let document = gloo::utils::document();
             let options = EventListenerOptions::enable_prevent_default();
             let over = EventListener::new_with_options(&document, "dragover", options, |e| {
@@ -133,7 +186,10 @@ pub fn Importer() -> Html {
                 };
                 begin.emit(read::from_drop(&transfer));
             });
-            move || std::mem::drop((over, drop))
+            move || {
+                INBOX.with(|inbox| inbox.borrow_mut().begin = None);
+                std::mem::drop((over, drop))
+            }
         });
     }
     let on_pick = {
