@@ -7,9 +7,12 @@
 //   ships a new worker that replaces the old cache) for offline reloads;
 // - `rulescope.html` is the whole app in one file (CSS, JS glue and the wasm
 //   as base64 inlined) that runs from file://, where module imports and
-//   fetch are blocked.
+//   fetch are blocked. The import worker (worker_loader.js, worker.js,
+//   worker_bg.wasm) is precached like any file; the single file leaves it
+//   out, since a page on file:// cannot start a worker from a file, and
+//   the app then parses on the page's thread.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const stage = process.env.TRUNK_STAGING_DIR;
@@ -68,6 +71,10 @@ if (onlyBootstrap) {
   if (!index.includes('Content-Security-Policy')) fail('no <meta charset> to put the CSP after');
 }
 writeFileSync(indexPath, index);
+
+const WORKER_FILES = ['worker_loader.js', 'worker.js', 'worker_bg.wasm'];
+const missingWorker = WORKER_FILES.filter((name) => !existsSync(path.join(stage, name)));
+if (missingWorker.length) fail(`the import worker is missing: ${missingWorker.join(', ')}`);
 
 const files = readdirSync(stage, { withFileTypes: true })
   .filter((entry) => entry.isFile() && entry.name !== 'sw.js' && entry.name !== 'rulescope.html')

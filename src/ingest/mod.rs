@@ -5,12 +5,15 @@
 //! call the same function.
 
 mod archive;
+mod job;
 
 use crate::fields;
 use crate::formats::{self, Context};
 use crate::model::{ParseError, Rule, Vendor};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+
+pub use job::{Assembly, Job, Reply};
 
 /// One dropped or picked file: its name (with folder path where known) and
 /// contents.

@@ -4,15 +4,18 @@
 //! thread in short slices (see [`run`]); nothing is sent anywhere and
 //! nothing is stored: a reload forgets the local rules.
 
+mod keep;
+mod offload;
 mod read;
 mod run;
 
 use super::nav::AppLink;
 use super::state::{use_ctx, Ctx, Shared};
-use crate::catalog::{Catalog, Route, View};
+use crate::catalog::{Catalog, CatalogData, Route, View};
 use crate::ingest::{Duplicate, Input, Limits};
-use crate::model::ParseError;
+use crate::model::{ParseError, Rule};
 use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::future::TimeoutFuture;
 use read::Source;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
@@ -38,6 +41,17 @@ struct Summary {
     per_format: BTreeMap<String, u32>,
     errors: Vec<ParseError>,
     duplicates: Vec<Duplicate>,
+    engine: Engine,
+}
+
+/// Where the files were parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+enum Engine {
+    /// The import worker, off the page's thread.
+    #[default]
+    Worker,
+    /// The page's thread in short slices: no worker could be started.
+    Page,
 }
 
 /// Where the importer is.
@@ -46,7 +60,11 @@ enum Status {
     Idle,
     Reading,
     Parsing { done: usize, total: usize },
+    /// The rules are being added to the catalog.
+    Merging,
     Cancelled,
+    /// The worker broke off; nothing was added.
+    Failed(String),
     Done(Rc<Summary>),
 }
 
@@ -102,15 +120,46 @@ fn open_inbox(begin: Callback<Vec<Source>>) {
     }
 }
 
-/// Applies `edit` to a copy of the catalog and makes the copy current.
-fn replace(ctx: &Ctx, swap: &Swap, edit: impl FnOnce(&mut Catalog)) {
-    let mut cat = ctx.cat.clone();
-    edit(&mut cat);
+/// Rules indexed between two yields while the catalog is rebuilt.
+const REBUILD_CHUNK: usize = 256;
+/// Longest run of indexing between two yields, in milliseconds.
+const REBUILD_SLICE_MS: f64 = 8.0;
+
+/// Builds a new catalog from the current one's rules that `keep` accepts
+/// plus `added`, indexing a few hundred rules at a time between frames (a
+/// one-piece copy and re-index of the whole catalog held the page for about
+/// a second), then makes it current and, with the switch on, stores the
+/// local rules.
+async fn rebuild(ctx: Ctx, swap: Swap, keep: impl Fn(&Rule) -> bool, added: Vec<Rule>) {
+    let old = ctx.cat.data();
+    let mut cat = Catalog::new(CatalogData {
+        meta: old.meta.clone(),
+        tactics: old.tactics.clone(),
+        techniques: old.techniques.clone(),
+        rules: Vec::new(),
+    });
+    let mut started = js_sys::Date::now();
+    let kept = old.rules.iter().filter(|r| keep(r)).cloned();
+    let mut rules = kept.chain(added).peekable();
+    while rules.peek().is_some() {
+        cat.add_rules(rules.by_ref().take(REBUILD_CHUNK).collect());
+        if js_sys::Date::now() - started > REBUILD_SLICE_MS {
+            TimeoutFuture::new(0).await;
+            started = js_sys::Date::now();
+        }
+    }
+    if keep::enabled() {
+        let local: Vec<&Rule> = cat.rules().iter().filter(|r| r.local).collect();
+        if let Err(e) = keep::save(&local).await {
+            gloo::console::warn!(format!("rulescope: the local rules were not kept: {e}"));
+        }
+    }
     swap.0
         .set(Some(Rc::new(Ok(Ctx(Rc::new(Shared::new(cat)))))));
 }
 
-/// Reads, parses and merges one batch, reporting into `status`.
+/// Reads, parses (in the worker, or on the page where no worker can run)
+/// and merges one batch, reporting into `status`.
 fn start(
     sources: Vec<Source>,
     ctx: Ctx,
@@ -124,31 +173,75 @@ fn start(
     status.set(Status::Reading);
     yew::platform::spawn_local(async move {
         let (inputs, read_errors) = read::read_all(sources, &Limits::default()).await;
-        let known: HashMap<String, String> = ctx
+        let known_ids: Vec<String> = ctx
             .cat
             .rules()
             .iter()
             .filter(|r| !r.id.is_empty())
-            .map(|r| (r.id.clone(), "catalog".to_string()))
+            .map(|r| r.id.clone())
             .collect();
         let progress = {
             let status = status.clone();
             move |done, total| status.set(Status::Parsing { done, total })
         };
-        let Some(report) = run::run(inputs, read_errors, known, cancel, progress).await else {
+        let outcome = offload::run(inputs, known_ids.clone(), cancel.clone(), &progress).await;
+        let (report, engine) = match outcome {
+            offload::Outcome::Finished(report) => (Some(report), Engine::Worker),
+            offload::Outcome::Cancelled => (None, Engine::Worker),
+            offload::Outcome::Failed(reason) => {
+                status.set(Status::Failed(reason));
+                return;
+            }
+            offload::Outcome::Unavailable(inputs) => {
+                let known: HashMap<String, String> = known_ids
+                    .into_iter()
+                    .map(|id| (id, "catalog".to_string()))
+                    .collect();
+                let report = run::run(inputs, known, cancel.clone(), &progress).await;
+                (report, Engine::Page)
+            }
+        };
+        let Some(mut report) = report.filter(|_| !cancel.get()) else {
             status.set(Status::Cancelled);
             return;
         };
+        report.errors.splice(0..0, read_errors);
         let summary = Summary {
             files: report.files,
             rules: report.rules.len(),
             per_format: report.per_format,
             errors: report.errors,
             duplicates: report.duplicates,
+            engine,
         };
-        let rules = report.rules;
-        replace(&ctx, &swap, |cat| cat.add_rules(rules));
+        status.set(Status::Merging);
+        rebuild(ctx, swap, |_| true, report.rules).await;
         status.set(Status::Done(Rc::new(summary)));
+    });
+}
+
+thread_local! {
+    /// Whether this page load already brought back the kept rules.
+    static RESTORED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Once per page load, with the switch on: adds the rules kept by an
+/// earlier visit.
+fn restore(ctx: Ctx, swap: Option<Swap>, status: UseStateHandle<Status>) {
+    let Some(swap) = swap else { return };
+    if RESTORED.with(|r| r.replace(true)) || !keep::enabled() {
+        return;
+    }
+    yew::platform::spawn_local(async move {
+        match keep::load().await {
+            Ok(rules) if rules.is_empty() => {}
+            Ok(rules) => {
+                status.set(Status::Merging);
+                rebuild(ctx, swap, |_| true, rules).await;
+                status.set(Status::Idle);
+            }
+            Err(e) => status.set(Status::Failed(e)),
+        }
     });
 }
 
@@ -211,7 +304,36 @@ pub fn Importer() -> Html {
             status.set(Status::Cancelled);
         })
     };
-    let busy = matches!(*status, Status::Reading | Status::Parsing { .. });
+    let kept = use_state(keep::enabled);
+    {
+        let (ctx, swap, status) = (ctx.clone(), swap.clone(), status.clone());
+        use_effect_with((), move |_| restore(ctx, swap, status));
+    }
+    let on_keep = {
+        let (ctx, kept) = (ctx.clone(), kept.clone());
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            let on = input.checked();
+            if let Err(e) = keep::set_enabled(on) {
+                gloo::console::warn!(format!("rulescope: {e}"));
+            }
+            if on {
+                let local: Vec<Rule> = ctx.cat.rules().iter().filter(|r| r.local).cloned().collect();
+                yew::platform::spawn_local(async move {
+                    if let Err(e) = keep::save(&local.iter().collect::<Vec<_>>()).await {
+                        gloo::console::warn!(format!("rulescope: the local rules were not kept: {e}"));
+                    }
+                });
+            }
+            kept.set(on);
+        })
+    };
+    let busy = matches!(
+        *status,
+        Status::Reading | Status::Parsing { .. } | Status::Merging
+    );
     html! {
         <section class="import" aria-label="Your own rules">
             <p>
@@ -224,7 +346,12 @@ pub fn Importer() -> Html {
                 <label class="picker">{ "choose a folder" }
                     <input type="file" webkitdirectory=true multiple=true disabled={busy} onchange={on_pick} />
                 </label>
-                { ". They are read on this machine, never uploaded and not kept after a reload." }
+                { ". They are read on this machine and never uploaded. " }
+                <label class="keep">
+                    <input type="checkbox" data-testid="keep-local" checked={*kept} onchange={on_keep} />
+                    { " Keep my rules in this browser" }
+                </label>
+                { if *kept { " (stored in this browser's IndexedDB until you turn this off)." } else { " (off: a reload forgets them)." } }
             </p>
             { progress_view(&status, on_cancel) }
             if let Status::Done(summary) = &*status { <Results summary={summary.clone()} /> }
@@ -242,8 +369,18 @@ fn progress_view(status: &Status, on_cancel: Callback<MouseEvent>) -> Html {
             Some(*done),
             (*total).max(1),
         ),
+        Status::Merging => {
+            return html! {
+                <p class="import-status" role="status" aria-busy="true" data-testid="import-progress">
+                    <progress></progress>{ " Adding the rules to the catalog…" }
+                </p>
+            }
+        }
         Status::Cancelled => {
             return html! { <p class="import-status" role="status">{ "Import cancelled: nothing was added." }</p> }
+        }
+        Status::Failed(reason) => {
+            return html! { <p class="import-status" role="alert">{ format!("The import failed, nothing was added: {reason}") }</p> }
         }
         Status::Idle | Status::Done(_) => return html! {},
     };
@@ -280,7 +417,8 @@ fn Results(props: &ResultsProps) -> Html {
         }
     });
     html! {
-        <div class="import-results" role="status" data-testid="import-results">
+        <div class="import-results" role="status" data-testid="import-results"
+            data-engine={if s.engine == Engine::Worker { "worker" } else { "page" }}>
             <p>{ format!("Imported {} from {}.", super::widgets::plural(s.rules, "rule", "rules"), super::widgets::plural(s.files as usize, "file", "files")) }</p>
             if !s.per_format.is_empty() { <ul class="per-format">{ for formats }</ul> }
             if !s.errors.is_empty() {
@@ -320,16 +458,16 @@ fn LocalRules() -> Html {
     let remove_all = {
         let (ctx, swap) = (ctx.clone(), swap.clone());
         Callback::from(move |_: MouseEvent| {
-            replace(&ctx, &swap, |cat| cat.remove_rules(|r| r.local))
+            yew::platform::spawn_local(rebuild(ctx.clone(), swap.clone(), |r| !r.local, Vec::new()))
         })
     };
     let rows = local.into_iter().map(|(id, path, title)| {
         let remove = {
             let (ctx, swap, id, path) = (ctx.clone(), swap.clone(), id.clone(), path.clone());
             Callback::from(move |_: MouseEvent| {
-                replace(&ctx, &swap, |cat| {
-                    cat.remove_rules(|r| r.local && r.id == id && r.path == path)
-                })
+                let (id, path) = (id.clone(), path.clone());
+                let keep = move |r: &Rule| !(r.local && r.id == id && r.path == path);
+                yew::platform::spawn_local(rebuild(ctx.clone(), swap.clone(), keep, Vec::new()))
             })
         };
         let route = Route::Rule { id: id.clone(), view: View::default() };
