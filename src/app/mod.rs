@@ -2,6 +2,7 @@
 //! catalog through a context and shows one view per hash route. It only
 //! displays what [`crate::catalog`] computes; no parsing or counting here.
 
+mod compare;
 mod guide;
 mod import;
 mod index;

@@ -223,6 +223,7 @@ pub fn RulePage(props: &RuleProps) -> Html {
                     <pre class="query"><code>{ &rule.query }</code></pre>
                 </section>
             }
+            <super::compare::CompareRule {index} />
             <SimilarRules {index} view={view.clone()} />
         </article>
     }

@@ -1,6 +1,7 @@
 //! The in-memory index and every aggregate the page shows. Pure functions
 //! over [`Catalog`]: the CLI prints what they return and the page displays it.
 
+mod compare;
 mod export;
 mod filter;
 mod guide;
@@ -11,6 +12,7 @@ mod route;
 mod similar;
 mod techniques;
 
+pub use compare::{compare_rule, Comparison, KeyView, Lack, Own, TechniqueGap, Verdict};
 pub use export::{navigator_layer, to_csv, NavigatorLayer};
 pub use filter::Filter;
 pub use guide::{

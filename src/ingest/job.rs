@@ -30,7 +30,10 @@ pub struct Job {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Reply {
     Ready,
-    Progress { done: u32, total: u32 },
+    Progress {
+        done: u32,
+        total: u32,
+    },
     Rules(Vec<Rule>),
     Done(ImportReport),
     /// The job itself was unreadable (never a rule file's fault).
@@ -96,7 +99,9 @@ impl Job {
         let rules: Vec<Rule> = std::mem::take(&mut report.rules);
         let mut rules = rules.into_iter().peekable();
         while rules.peek().is_some() {
-            send(&Reply::Rules(rules.by_ref().take(RULES_PER_REPLY).collect()));
+            send(&Reply::Rules(
+                rules.by_ref().take(RULES_PER_REPLY).collect(),
+            ));
         }
         send(&Reply::Done(report));
     }

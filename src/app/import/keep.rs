@@ -48,7 +48,12 @@ pub async fn save(rules: &[&Rule]) -> Result<(), String> {
         .map_err(describe)?;
     let store = tx.object_store(STORE).map_err(describe)?;
     let value = js_sys::Uint8Array::from(bytes.as_slice());
-    request(store.put_with_key(&value, &JsValue::from_str(KEY)).map_err(describe)?).await?;
+    request(
+        store
+            .put_with_key(&value, &JsValue::from_str(KEY))
+            .map_err(describe)?,
+    )
+    .await?;
     db.close();
     Ok(())
 }

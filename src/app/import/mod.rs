@@ -59,7 +59,10 @@ enum Engine {
 enum Status {
     Idle,
     Reading,
-    Parsing { done: usize, total: usize },
+    Parsing {
+        done: usize,
+        total: usize,
+    },
     /// The rules are being added to the catalog.
     Merging,
     Cancelled,
@@ -320,10 +323,18 @@ pub fn Importer() -> Html {
                 gloo::console::warn!(format!("rulescope: {e}"));
             }
             if on {
-                let local: Vec<Rule> = ctx.cat.rules().iter().filter(|r| r.local).cloned().collect();
+                let local: Vec<Rule> = ctx
+                    .cat
+                    .rules()
+                    .iter()
+                    .filter(|r| r.local)
+                    .cloned()
+                    .collect();
                 yew::platform::spawn_local(async move {
                     if let Err(e) = keep::save(&local.iter().collect::<Vec<_>>()).await {
-                        gloo::console::warn!(format!("rulescope: the local rules were not kept: {e}"));
+                        gloo::console::warn!(format!(
+                            "rulescope: the local rules were not kept: {e}"
+                        ));
                     }
                 });
             }
