@@ -35,21 +35,37 @@ after(async () => {
   await app?.close();
 });
 
-/** Drops `files` ([{ name, bytes }]) on the page as one DataTransfer. */
-async function drop(page, files) {
+/**
+ * Builds `files` ([{ name, bytes }]) as File objects in the page, ready for
+ * dropStaged: a large payload's decoding then never counts as the page's
+ * own work in the timings.
+ */
+async function stage(page, files) {
   const payload = files.map(({ name, bytes }) => ({ name, b64: bytes.toString('base64') }));
   await page.evaluate((items) => {
+    window.__staged = items.map(
+      ({ name, b64 }) => new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name),
+    );
+  }, payload);
+}
+
+/** Drops the staged files on the page as one DataTransfer. */
+async function dropStaged(page) {
+  await page.evaluate(() => {
     const transfer = new DataTransfer();
-    for (const { name, b64 } of items) {
-      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      transfer.items.add(new File([bytes], name));
-    }
+    for (const file of window.__staged) transfer.items.add(file);
     const target = document.querySelector('main') ?? document.body;
     const over = new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true });
     target.dispatchEvent(over);
     window.__dragoverPrevented = over.defaultPrevented;
     target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-  }, payload);
+  });
+}
+
+/** Drops `files` ([{ name, bytes }]) on the page as one DataTransfer. */
+async function drop(page, files) {
+  await stage(page, files);
+  await dropStaged(page);
 }
 
 /** The result panel, once an import has finished. */
@@ -197,6 +213,7 @@ test('a zip of the public Sigma rules imports with a live page (timed)', async (
   if (!opened) return;
   const { zip, page, problems } = opened;
   try {
+    await stage(page, [{ name: 'sigma.zip', bytes: zip }]);
     await page.evaluate(() => {
       // The longest main-thread task while the import runs.
       window.__longest = 0;
@@ -222,7 +239,7 @@ test('a zip of the public Sigma rules imports with a live page (timed)', async (
     });
     const box = await page.locator('.tagline').boundingBox();
     const started = Date.now();
-    await drop(page, [{ name: 'sigma.zip', bytes: zip }]);
+    await dropStaged(page);
     await page.getByTestId('import-progress').waitFor({ timeout: 5_000 }).catch(() => {});
     const panel = page.getByTestId('import-results');
     while (!(await panel.count()) && Date.now() - started < 60_000) {

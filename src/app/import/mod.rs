@@ -11,6 +11,7 @@ mod run;
 
 use super::nav::AppLink;
 use super::state::{use_ctx, Ctx, Shared};
+use super::widgets::{use_page, ShowMore};
 use crate::catalog::{Catalog, CatalogData, Route, View};
 use crate::ingest::{Duplicate, Input, Limits};
 use crate::model::{ParseError, Rule};
@@ -123,6 +124,13 @@ fn open_inbox(begin: Callback<Vec<Source>>) {
     }
 }
 
+/// Rules freed between two yields when a replaced catalog is released.
+const RELEASE_CHUNK: usize = 2000;
+/// How often, and how many milliseconds apart, a replaced catalog is
+/// checked for views still holding it before it is left to drop whole.
+const RELEASE_TRIES: u32 = 20;
+const RELEASE_WAIT_MS: u32 = 50;
+
 /// Rules indexed between two yields while the catalog is rebuilt.
 const REBUILD_CHUNK: usize = 256;
 /// Longest run of indexing between two yields, in milliseconds.
@@ -159,6 +167,28 @@ async fn rebuild(ctx: Ctx, swap: Swap, keep: impl Fn(&Rule) -> bool, added: Vec<
     }
     swap.0
         .set(Some(Rc::new(Ok(Ctx(Rc::new(Shared::new(cat)))))));
+    release(ctx).await;
+}
+
+/// Frees a replaced catalog a few thousand rules at a time once no view
+/// holds it any more (freeing ten thousand rules at once is a long task).
+async fn release(old: Ctx) {
+    let mut shared = old.0;
+    for _ in 0..RELEASE_TRIES {
+        match Rc::try_unwrap(shared) {
+            Ok(unique) => {
+                let mut rules = unique.cat.into_data().rules;
+                while !rules.is_empty() {
+                    TimeoutFuture::new(0).await;
+                    let keep = rules.len().saturating_sub(RELEASE_CHUNK);
+                    rules.truncate(keep);
+                }
+                return;
+            }
+            Err(still_shared) => shared = still_shared,
+        }
+        TimeoutFuture::new(RELEASE_WAIT_MS).await;
+    }
 }
 
 /// Reads, parses (in the worker, or on the page where no worker can run)
@@ -416,11 +446,16 @@ fn Results(props: &ResultsProps) -> Html {
     let formats = s.per_format.iter().map(|(format, n)| {
         html! { <li data-testid="per-format" data-format={format.clone()}>{ format!("{format}: {n}") }</li> }
     });
+    // Thousands of rows (a re-dropped corpus is all duplicates) would hold
+    // the page for a second: show a page of each list at a time.
+    let shown_errors = use_page();
+    let shown_duplicates = use_page();
     let errors = s
         .errors
         .iter()
+        .take(*shown_errors)
         .map(|e| html! { <li data-testid="import-error"><code>{ e.to_string() }</code></li> });
-    let duplicates = s.duplicates.iter().map(|d| {
+    let duplicates = s.duplicates.iter().take(*shown_duplicates).map(|d| {
         html! {
             <li data-testid="import-duplicate">
                 <code>{ d.id.clone() }</code>{ format!(" in {} was already in {}", d.second, d.first) }
@@ -435,10 +470,12 @@ fn Results(props: &ResultsProps) -> Html {
             if !s.errors.is_empty() {
                 <h3>{ super::widgets::plural(s.errors.len(), "file failed", "files failed") }</h3>
                 <ul class="import-errors">{ for errors }</ul>
+                <ShowMore shown={shown_errors} total={s.errors.len()} noun="failed files" />
             }
             if !s.duplicates.is_empty() {
                 <h3>{ super::widgets::plural(s.duplicates.len(), "duplicate id", "duplicate ids") }</h3>
                 <ul class="import-duplicates">{ for duplicates }</ul>
+                <ShowMore shown={shown_duplicates} total={s.duplicates.len()} noun="duplicates" />
             }
         </div>
     }
