@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { REPO_ROOT, screenshot, startApp } from './lib.mjs';
+import { REPO_ROOT, openPage, screenshot, startApp } from './lib.mjs';
 import { storedZip } from './zip.mjs';
 
 const TECHNIQUE = 'T1053.005';
@@ -196,20 +196,24 @@ function sigmaZip() {
   return bytes;
 }
 
-/** The corpus zip and a loaded index page; null (test skipped) without the corpus. */
-async function openWithCorpusZip(t) {
+/**
+ * The corpus zip and a loaded index page; null (test skipped) without the
+ * corpus. `prepare(page)` runs before the page loads.
+ */
+async function openWithCorpusZip(t, prepare) {
   const zip = sigmaZip();
   if (!zip) {
     t.skip(`no corpus at ${CORPUS_SIGMA}`);
     return null;
   }
-  const { page, problems } = await app.open('');
+  const { page, problems } = await openPage(app.browser, app.url, prepare);
   await page.locator('main').waitFor();
   return { zip, page, problems };
 }
 
-test('a zip of the public Sigma rules imports with a live page (timed)', async (t) => {
-  const opened = await openWithCorpusZip(t);
+/** Drops the corpus zip and reports its timings; `engine` is the one expected to parse. */
+async function timedCorpusImport(t, expected, prepare) {
+  const opened = await openWithCorpusZip(t, prepare);
   if (!opened) return;
   const { zip, page, problems } = opened;
   try {
@@ -231,7 +235,7 @@ test('a zip of the public Sigma rules imports with a live page (timed)', async (
       };
       tick();
     });
-    // Trusted clicks on the page heading during the import: the gap from
+    // Trusted clicks on the header tagline during the import: the gap from
     // the input to its handler is how long a user waits.
     await page.evaluate(() => {
       window.__clicks = [];
@@ -262,11 +266,18 @@ test('a zip of the public Sigma rules imports with a live page (timed)', async (
         `${clicks.length} clicks during the import, slowest handled after ${worst} ms`,
     );
     assert.match(text, /Imported \d{4,} rules/);
+    assert.equal(engine, expected);
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
   }
-});
+}
+
+test('a zip of the public Sigma rules imports in the worker with a live page (timed)', (t) =>
+  timedCorpusImport(t, 'worker'));
+
+test('the same zip parsed on the page thread where no worker starts (timed)', (t) =>
+  timedCorpusImport(t, 'page', (page) => page.addInitScript(() => { delete window.Worker; })));
 
 test('cancel during a large import adds nothing (timed click)', async (t) => {
   const opened = await openWithCorpusZip(t);
