@@ -4,23 +4,14 @@
 use rulescope::catalog::{compare_rule, Catalog, Filter, Verdict};
 use rulescope::model::Vendor;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("RULESCOPE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.join("attack").is_dir() {
-        Some(dir)
-    } else {
-        println!("NOTICE: no corpus at {}; skipping", dir.display());
-        None
-    }
-}
+mod sigma_support;
 
 #[test]
 fn a_copied_sigma_rule_lacks_what_was_taken_out_and_shares_the_rest() {
-    let Some(root) = corpus() else { return };
+    let Some(root) = sigma_support::corpus_dir() else {
+        return;
+    };
     let (data, _) = rulescope::corpus::load_catalog(&root, false).unwrap();
     let mut cat = Catalog::new(data);
     let technique = "T1059.001";
