@@ -1,8 +1,9 @@
 //! The user's own rules: a drop target on every page, file and folder
 //! pickers, the import's progress with a cancel button, the result panel,
-//! and the list of local rules with removal. Parsing runs on the page's
-//! thread in short slices (see [`run`]); nothing is sent anywhere and
-//! nothing is stored: a reload forgets the local rules.
+//! and the list of local rules with removal. Parsing runs in the import
+//! worker ([`offload`]), or on the page's thread in short slices where no
+//! worker can start ([`run`]). Nothing is sent anywhere; nothing is stored
+//! unless the user turns on "Keep my rules in this browser" ([`keep`]).
 
 mod keep;
 mod offload;
