@@ -10,7 +10,10 @@
 //   rule page;
 // - `rulescope.html` is the whole app in one file (CSS, JS glue, the wasm
 //   and the texts as base64 inlined) that runs from file://, where module
-//   imports and fetch are blocked.
+//   imports and fetch are blocked. The import worker (worker_loader.js,
+//   worker.js, worker_bg.wasm) is precached like any file; the single file
+//   leaves it out, since a page on file:// cannot start a worker from a
+//   file, and the app then parses on the page's thread.
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -78,6 +81,9 @@ const bundleDir = process.env.RULESCOPE_BUNDLE
   : path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'target', 'bundle');
 if (!existsSync(path.join(bundleDir, TEXTS))) fail(`${TEXTS} is missing in ${bundleDir}: run scripts/build-bundle.sh`);
 copyFileSync(path.join(bundleDir, TEXTS), path.join(stage, TEXTS));
+const WORKER_FILES = ['worker_loader.js', 'worker.js', 'worker_bg.wasm'];
+const missingWorker = WORKER_FILES.filter((name) => !existsSync(path.join(stage, name)));
+if (missingWorker.length) fail(`the import worker is missing: ${missingWorker.join(', ')}`);
 
 const files = readdirSync(stage, { withFileTypes: true })
   .filter((entry) => entry.isFile() && entry.name !== 'sw.js' && entry.name !== 'rulescope.html')

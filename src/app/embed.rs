@@ -5,16 +5,14 @@
 //! window of an allowed origin, runs them, and posts `ready`, `view`,
 //! `height`, `select` and `rulesLoaded` to that origin, never to `*`.
 
-use super::import::{self, Swap};
+use super::import;
 use super::state::{use_ctx, Ctx};
 use super::theme::Theme;
 use super::{nav, use_app_route};
 use crate::catalog::Route;
 use crate::embed::{self as protocol, Command, ConfigFile, Incoming, Outgoing};
-use crate::ingest::Input;
 use gloo::events::EventListener;
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -106,7 +104,6 @@ struct Latest {
     ctx: Ctx,
     route: Route,
     theme: Option<Theme>,
-    swap: Option<Swap>,
 }
 
 /// The bridge's state shared by the renders, the message listener and
@@ -119,10 +116,6 @@ struct Bridge {
     shown: RefCell<Option<Route>>,
     /// A route the host asked for: reaching it is not the user's selection.
     requested: RefCell<Option<Route>>,
-    /// `loadRules` batches waiting, run one after the other so each one
-    /// builds on the catalog the previous one produced.
-    queue: RefCell<VecDeque<Vec<Input>>>,
-    importing: Cell<bool>,
     /// Listeners kept alive while the bridge is mounted.
     keep: RefCell<Vec<Box<dyn std::any::Any>>>,
     closed: Cell<bool>,
@@ -209,41 +202,23 @@ impl Bridge {
                 }
             }
             Command::LoadRules(files) => {
-                self.queue.borrow_mut().push_back(files);
-                if !self.importing.replace(true) {
-                    yew::platform::spawn_local(self.clone().import_queue());
-                }
+                let named = files.into_iter().map(|f| (f.name, f.bytes)).collect();
+                let bridge = Rc::downgrade(self);
+                import::load_named(
+                    named,
+                    Callback::from(move |outcome: import::LoadOutcome| {
+                        if let Some(link) = bridge.upgrade().and_then(|b| b.link()) {
+                            link.post(&Outgoing::RulesLoaded {
+                                files: outcome.files,
+                                rules: outcome.rules,
+                                failed: outcome.failed,
+                                duplicates: outcome.duplicates,
+                            });
+                        }
+                    }),
+                );
             }
         }
-    }
-
-    /// Imports the queued `loadRules` batches in order and reports each.
-    async fn import_queue(self: Rc<Self>) {
-        let start = self
-            .latest
-            .borrow()
-            .as_ref()
-            .and_then(|l| Some((l.ctx.clone(), l.swap.clone()?)));
-        let Some((mut ctx, swap)) = start else {
-            self.importing.set(false);
-            return;
-        };
-        loop {
-            let next = self.queue.borrow_mut().pop_front();
-            let Some(files) = next else { break };
-            let (next_ctx, added, report) = import::import_named(files, ctx, swap.clone()).await;
-            ctx = next_ctx;
-            let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-            if let Some(link) = self.link() {
-                link.post(&Outgoing::RulesLoaded {
-                    files: report.files,
-                    rules: count(added),
-                    failed: count(report.errors.len()),
-                    duplicates: count(report.duplicates.len()),
-                });
-            }
-        }
-        self.importing.set(false);
     }
 
     /// Finds the allowed origins, starts listening and observing, and says
@@ -335,7 +310,6 @@ pub fn HostBridge() -> Html {
         ctx,
         route: route.clone(),
         theme: use_context::<Theme>(),
-        swap: use_context::<Swap>(),
     }));
     {
         let bridge = (*bridge).clone();

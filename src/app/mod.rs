@@ -2,6 +2,7 @@
 //! catalog through a context and shows one view per hash route. It only
 //! displays what [`crate::catalog`] computes; no parsing or counting here.
 
+mod compare;
 mod embed;
 mod export;
 mod field;
@@ -19,6 +20,8 @@ mod technique;
 mod texts;
 mod theme;
 mod widgets;
+
+pub use import::{load_named, LoadOutcome};
 
 use crate::catalog::{Catalog, Route};
 use crate::model::Vendor;

@@ -305,6 +305,7 @@ pub fn RulePage(props: &RuleProps) -> Html {
             { predicate_table_card("Exclusions ", "exclusions", rule, &rule.exclusions) }
             { predicate_table_card("Thresholds ", "thresholds", rule, &rule.thresholds) }
             <RuleSource {index} />
+            <super::compare::CompareRule {index} />
             <SimilarRules {index} view={view.clone()} />
         </article>
     }

@@ -117,6 +117,12 @@ impl Catalog {
         id
     }
 
+    /// Gives the contents back without the indexes, so the page can free a
+    /// replaced catalog a slice at a time instead of in one long task.
+    pub fn into_data(self) -> CatalogData {
+        self.data
+    }
+
     /// The catalog's contents (meta, tactics, techniques, rules).
     pub fn data(&self) -> &CatalogData {
         &self.data

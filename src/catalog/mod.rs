@@ -1,6 +1,7 @@
 //! The in-memory index and every aggregate the page shows. Pure functions
 //! over [`Catalog`]: the CLI prints what they return and the page displays it.
 
+mod compare;
 mod export;
 mod field;
 mod filter;
@@ -15,6 +16,7 @@ mod search;
 mod similar;
 mod techniques;
 
+pub use compare::{compare_rule, Comparison, KeyView, Lack, Own, TechniqueGap, Verdict};
 pub use export::{
     file_name_part, guide_table, layer_file_name, navigator_layer, predicate_table, to_csv,
     CellKind, Column, GuideTable, NavigatorLayer, SortDir, Table,

@@ -1,20 +1,25 @@
 //! The user's own rules: a drop target on every page, file and folder
 //! pickers, the import's progress with a cancel button, the result panel,
-//! and the list of local rules with removal. Parsing runs on the page's
-//! thread in short slices (see [`run`]); nothing is sent anywhere and
-//! nothing is stored: a reload forgets the local rules.
+//! and the list of local rules with removal. Parsing runs in the import
+//! worker ([`offload`]), or on the page's thread in short slices where no
+//! worker can start ([`run`]). Nothing is sent anywhere; nothing is stored
+//! unless the user turns on "Keep my rules in this browser" ([`keep`]).
 
+mod keep;
+mod offload;
 mod read;
 mod run;
 
 use super::nav::AppLink;
 use super::state::{use_ctx, Ctx, Shared};
-use crate::catalog::{Catalog, Route, View};
-use crate::ingest::{Duplicate, ImportReport, Input, Limits};
-use crate::model::ParseError;
+use super::widgets::{use_page, ShowMore};
+use crate::catalog::{Catalog, CatalogData, Route, View};
+use crate::ingest::{Duplicate, Input, Limits};
+use crate::model::{ParseError, Rule};
 use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::future::TimeoutFuture;
 use read::Source;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -38,6 +43,17 @@ struct Summary {
     per_format: BTreeMap<String, u32>,
     errors: Vec<ParseError>,
     duplicates: Vec<Duplicate>,
+    engine: Engine,
+}
+
+/// Where the files were parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+enum Engine {
+    /// The import worker, off the page's thread.
+    #[default]
+    Worker,
+    /// The page's thread in short slices: no worker could be started.
+    Page,
 }
 
 /// Where the importer is.
@@ -45,82 +61,290 @@ struct Summary {
 enum Status {
     Idle,
     Reading,
-    Parsing { done: usize, total: usize },
+    Parsing {
+        done: usize,
+        total: usize,
+    },
+    /// The rules are being added to the catalog.
+    Merging,
     Cancelled,
+    /// The worker broke off; nothing was added.
+    Failed(String),
     Done(Rc<Summary>),
 }
 
-/// Applies `edit` to a copy of the catalog and makes the copy current.
-fn replace(ctx: &Ctx, swap: &Swap, edit: impl FnOnce(&mut Catalog)) -> Ctx {
-    let mut cat = ctx.cat.clone();
-    edit(&mut cat);
-    let next = Ctx(Rc::new(Shared::new(cat)));
-    swap.0.set(Some(Rc::new(Ok(next.clone()))));
-    next
+thread_local! {
+    /// Files handed over by [`load_named`], and the import bar's entry point
+    /// while it is on the page.
+    static INBOX: RefCell<Inbox> = RefCell::new(Inbox::default());
 }
 
-/// The catalog's rule ids, for the duplicate report.
-fn known_ids(ctx: &Ctx) -> HashMap<String, String> {
-    ctx.cat
-        .rules()
-        .iter()
-        .filter(|r| !r.id.is_empty())
-        .map(|r| (r.id.clone(), "catalog".to_string()))
-        .collect()
+/// Where [`load_named`] delivers: the mounted import bar, or a queue it
+/// drains when it mounts or when the running import ends.
+#[derive(Default)]
+struct Inbox {
+    begin: Option<Callback<Batch>>,
+    pending: Vec<Batch>,
+    /// An import is running; new batches wait for it, so each one merges
+    /// into the catalog the previous one left.
+    busy: bool,
 }
 
-/// Imports files handed over by name and content (an embedding host's
-/// `loadRules`) through the same parse, duplicate check and merge as a
-/// drop, without the import bar's progress. Resolves to the new catalog,
-/// the number of rules it gained and the report (its rules moved into the
-/// catalog).
-pub async fn import_named(files: Vec<Input>, ctx: Ctx, swap: Swap) -> (Ctx, usize, ImportReport) {
-    let never = Rc::new(Cell::new(false));
-    let mut report = run::run(files, Vec::new(), known_ids(&ctx), never, |_, _| {})
-        .await
-        .unwrap_or_default();
-    let rules = std::mem::take(&mut report.rules);
-    let added = rules.len();
-    (
-        replace(&ctx, &swap, |cat| cat.add_rules(rules)),
-        added,
-        report,
-    )
-}
-
-/// Reads, parses and merges one batch, reporting into `status`.
-fn start(
+/// Files to import, and who wants to hear how it went.
+#[derive(Default)]
+struct Batch {
     sources: Vec<Source>,
+    done: Vec<Callback<LoadOutcome>>,
+}
+
+/// How a [`load_named`] batch went, for the host page that sent it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LoadOutcome {
+    /// Files read (archives count their members).
+    pub files: u32,
+    /// Rules added to the catalog.
+    pub rules: u32,
+    /// Files that could not be imported.
+    pub failed: u32,
+    /// Rules left out because their id was already present.
+    pub duplicates: u32,
+}
+
+/// Imports files that arrive as bytes instead of from a drop or a picker
+/// (a host page's "load rules" message). `files` are (name, contents)
+/// pairs named as a dropped file would be (`folder/rule.yml`, `pack.zip`);
+/// they go through the same caps, parsing, duplicate checks and result
+/// panel as a drop, and stay on this machine. Files handed over before the
+/// catalog has loaded, or while another import runs, wait and go next;
+/// `done` hears the outcome.
+pub fn load_named(files: Vec<(String, Vec<u8>)>, done: Callback<LoadOutcome>) {
+    let sources: Vec<Source> = files
+        .into_iter()
+        .map(|(name, bytes)| Source::Bytes(Input { name, bytes }))
+        .collect();
+    let batch = Batch {
+        sources,
+        done: vec![done],
+    };
+    let ready = INBOX.with(|inbox| {
+        let mut inbox = inbox.borrow_mut();
+        match inbox.begin.clone() {
+            Some(begin) if !inbox.busy => {
+                inbox.busy = true;
+                Some((begin, batch))
+            }
+            _ => {
+                inbox.pending.push(batch);
+                None
+            }
+        }
+    });
+    if let Some((begin, batch)) = ready {
+        begin.emit(batch);
+    }
+}
+
+/// Hands the receiver everything that waited, as one batch, unless an
+/// import is running.
+fn drain_inbox() {
+    let next = INBOX.with(|inbox| {
+        let mut inbox = inbox.borrow_mut();
+        let begin = inbox.begin.clone()?;
+        if inbox.busy || inbox.pending.is_empty() {
+            return None;
+        }
+        let mut merged = Batch::default();
+        for batch in std::mem::take(&mut inbox.pending) {
+            merged.sources.extend(batch.sources);
+            merged.done.extend(batch.done);
+        }
+        inbox.busy = true;
+        Some((begin, merged))
+    });
+    if let Some((begin, batch)) = next {
+        begin.emit(batch);
+    }
+}
+
+/// Makes `begin` the receiver of [`load_named`] and hands it what waited.
+fn open_inbox(begin: Callback<Batch>) {
+    INBOX.with(|inbox| inbox.borrow_mut().begin = Some(begin));
+    drain_inbox();
+}
+
+/// Marks the running import finished, tells its senders how it went and
+/// starts what waited.
+fn finish(done: Vec<Callback<LoadOutcome>>, outcome: LoadOutcome) {
+    INBOX.with(|inbox| inbox.borrow_mut().busy = false);
+    for callback in done {
+        callback.emit(outcome);
+    }
+    drain_inbox();
+}
+
+/// Rules freed between two yields when a replaced catalog is released.
+const RELEASE_CHUNK: usize = 2000;
+/// How often, and how many milliseconds apart, a replaced catalog is
+/// checked for views still holding it before it is left to drop whole.
+const RELEASE_TRIES: u32 = 20;
+const RELEASE_WAIT_MS: u32 = 50;
+
+/// Rules indexed between two yields while the catalog is rebuilt.
+const REBUILD_CHUNK: usize = 256;
+/// Longest run of indexing between two yields, in milliseconds.
+const REBUILD_SLICE_MS: f64 = 8.0;
+
+/// Builds a new catalog from the current one's rules that `keep` accepts
+/// plus `added`, indexing a few hundred rules at a time between frames (a
+/// one-piece copy and re-index of the whole catalog held the page for about
+/// a second), then makes it current and, with the switch on, stores the
+/// local rules.
+async fn rebuild(ctx: Ctx, swap: Swap, keep: impl Fn(&Rule) -> bool, added: Vec<Rule>) {
+    let old = ctx.cat.data();
+    let mut cat = Catalog::new(CatalogData {
+        meta: old.meta.clone(),
+        tactics: old.tactics.clone(),
+        techniques: old.techniques.clone(),
+        rules: Vec::new(),
+    });
+    let mut started = js_sys::Date::now();
+    let kept = old.rules.iter().filter(|r| keep(r)).cloned();
+    let mut rules = kept.chain(added).peekable();
+    while rules.peek().is_some() {
+        cat.add_rules(rules.by_ref().take(REBUILD_CHUNK).collect());
+        if js_sys::Date::now() - started > REBUILD_SLICE_MS {
+            TimeoutFuture::new(0).await;
+            started = js_sys::Date::now();
+        }
+    }
+    if keep::enabled() {
+        let local: Vec<&Rule> = cat.rules().iter().filter(|r| r.local).collect();
+        if let Err(e) = keep::save(&local).await {
+            gloo::console::warn!(format!("rulescope: the local rules were not kept: {e}"));
+        }
+    }
+    swap.0
+        .set(Some(Rc::new(Ok(Ctx(Rc::new(Shared::new(cat)))))));
+    release(ctx).await;
+}
+
+/// Frees a replaced catalog a few thousand rules at a time once no view
+/// holds it any more (freeing ten thousand rules at once is a long task).
+async fn release(old: Ctx) {
+    let mut shared = old.0;
+    for _ in 0..RELEASE_TRIES {
+        match Rc::try_unwrap(shared) {
+            Ok(unique) => {
+                let mut rules = unique.cat.into_data().rules;
+                while !rules.is_empty() {
+                    TimeoutFuture::new(0).await;
+                    let keep = rules.len().saturating_sub(RELEASE_CHUNK);
+                    rules.truncate(keep);
+                }
+                return;
+            }
+            Err(still_shared) => shared = still_shared,
+        }
+        TimeoutFuture::new(RELEASE_WAIT_MS).await;
+    }
+}
+
+/// Reads, parses (in the worker, or on the page where no worker can run)
+/// and merges one batch, reporting into `status`.
+fn start(
+    batch: Batch,
     ctx: Ctx,
     swap: Swap,
     status: UseStateHandle<Status>,
     cancel: Rc<Cell<bool>>,
 ) {
+    let Batch { sources, done } = batch;
     if sources.is_empty() {
+        finish(done, LoadOutcome::default());
         return;
     }
     status.set(Status::Reading);
     yew::platform::spawn_local(async move {
         let (inputs, read_errors) = read::read_all(sources, &Limits::default()).await;
-        let known = known_ids(&ctx);
+        let known_ids: Vec<String> = ctx
+            .cat
+            .rules()
+            .iter()
+            .filter(|r| !r.id.is_empty())
+            .map(|r| r.id.clone())
+            .collect();
         let progress = {
             let status = status.clone();
             move |done, total| status.set(Status::Parsing { done, total })
         };
-        let Some(report) = run::run(inputs, read_errors, known, cancel, progress).await else {
+        let outcome = offload::run(inputs, known_ids.clone(), cancel.clone(), &progress).await;
+        let (report, engine) = match outcome {
+            offload::Outcome::Finished(report) => (Some(report), Engine::Worker),
+            offload::Outcome::Cancelled => (None, Engine::Worker),
+            offload::Outcome::Failed(reason) => {
+                status.set(Status::Failed(reason));
+                finish(done, LoadOutcome::default());
+                return;
+            }
+            offload::Outcome::Unavailable(inputs) => {
+                let known: HashMap<String, String> = known_ids
+                    .into_iter()
+                    .map(|id| (id, "catalog".to_string()))
+                    .collect();
+                let report = run::run(inputs, known, cancel.clone(), &progress).await;
+                (report, Engine::Page)
+            }
+        };
+        let Some(mut report) = report.filter(|_| !cancel.get()) else {
             status.set(Status::Cancelled);
+            finish(done, LoadOutcome::default());
             return;
         };
+        report.errors.splice(0..0, read_errors);
         let summary = Summary {
             files: report.files,
             rules: report.rules.len(),
             per_format: report.per_format,
             errors: report.errors,
             duplicates: report.duplicates,
+            engine,
         };
-        let rules = report.rules;
-        replace(&ctx, &swap, |cat| cat.add_rules(rules));
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let outcome = LoadOutcome {
+            files: summary.files,
+            rules: count(summary.rules),
+            failed: count(summary.errors.len()),
+            duplicates: count(summary.duplicates.len()),
+        };
+        status.set(Status::Merging);
+        rebuild(ctx, swap, |_| true, report.rules).await;
         status.set(Status::Done(Rc::new(summary)));
+        finish(done, outcome);
+    });
+}
+
+thread_local! {
+    /// Whether this page load already brought back the kept rules.
+    static RESTORED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Once per page load, with the switch on: adds the rules kept by an
+/// earlier visit.
+fn restore(ctx: Ctx, swap: Option<Swap>, status: UseStateHandle<Status>) {
+    let Some(swap) = swap else { return };
+    if RESTORED.with(|r| r.replace(true)) || !keep::enabled() {
+        return;
+    }
+    yew::platform::spawn_local(async move {
+        match keep::load().await {
+            Ok(rules) if rules.is_empty() => {}
+            Ok(rules) => {
+                status.set(Status::Merging);
+                rebuild(ctx, swap, |_| true, rules).await;
+                status.set(Status::Idle);
+            }
+            Err(e) => status.set(Status::Failed(e)),
+        }
     });
 }
 
@@ -134,16 +358,20 @@ pub fn Importer() -> Html {
     let begin = {
         let (ctx, swap, status, cancel) =
             (ctx.clone(), swap.clone(), status.clone(), cancel.clone());
-        Callback::from(move |sources: Vec<Source>| {
-            let Some(swap) = swap.clone() else { return };
+        Callback::from(move |batch: Batch| {
+            let Some(swap) = swap.clone() else {
+                finish(batch.done, LoadOutcome::default());
+                return;
+            };
             let flag = Rc::new(Cell::new(false));
             *cancel.borrow_mut() = flag.clone();
-            start(sources, ctx.clone(), swap, status.clone(), flag);
+            start(batch, ctx.clone(), swap, status.clone(), flag);
         })
     };
     {
         let begin = begin.clone();
         use_effect_with(ctx.clone(), move |_| {
+            open_inbox(begin.clone());
             let document = gloo::utils::document();
             let options = EventListenerOptions::enable_prevent_default();
             let over = EventListener::new_with_options(&document, "dragover", options, |e| {
@@ -155,9 +383,15 @@ pub fn Importer() -> Html {
                 else {
                     return;
                 };
-                begin.emit(read::from_drop(&transfer));
+                begin.emit(Batch {
+                    sources: read::from_drop(&transfer),
+                    done: Vec::new(),
+                });
             });
-            move || std::mem::drop((over, drop))
+            move || {
+                INBOX.with(|inbox| inbox.borrow_mut().begin = None);
+                std::mem::drop((over, drop))
+            }
         });
     }
     let on_pick = {
@@ -167,7 +401,10 @@ pub fn Importer() -> Html {
                 return;
             };
             if let Some(files) = input.files() {
-                begin.emit(read::from_list(&files));
+                begin.emit(Batch {
+                    sources: read::from_list(&files),
+                    done: Vec::new(),
+                });
             }
             input.set_value("");
         })
@@ -179,7 +416,44 @@ pub fn Importer() -> Html {
             status.set(Status::Cancelled);
         })
     };
-    let busy = matches!(*status, Status::Reading | Status::Parsing { .. });
+    let kept = use_state(keep::enabled);
+    {
+        let (ctx, swap, status) = (ctx.clone(), swap.clone(), status.clone());
+        use_effect_with((), move |_| restore(ctx, swap, status));
+    }
+    let on_keep = {
+        let (ctx, kept) = (ctx.clone(), kept.clone());
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            let on = input.checked();
+            if let Err(e) = keep::set_enabled(on) {
+                gloo::console::warn!(format!("rulescope: {e}"));
+            }
+            if on {
+                let local: Vec<Rule> = ctx
+                    .cat
+                    .rules()
+                    .iter()
+                    .filter(|r| r.local)
+                    .cloned()
+                    .collect();
+                yew::platform::spawn_local(async move {
+                    if let Err(e) = keep::save(&local.iter().collect::<Vec<_>>()).await {
+                        gloo::console::warn!(format!(
+                            "rulescope: the local rules were not kept: {e}"
+                        ));
+                    }
+                });
+            }
+            kept.set(on);
+        })
+    };
+    let busy = matches!(
+        *status,
+        Status::Reading | Status::Parsing { .. } | Status::Merging
+    );
     html! {
         <section class="import" aria-label="Your own rules">
             <p>
@@ -192,7 +466,12 @@ pub fn Importer() -> Html {
                 <label class="picker">{ "choose a folder" }
                     <input type="file" webkitdirectory=true multiple=true disabled={busy} onchange={on_pick} />
                 </label>
-                { ". They are read on this machine, never uploaded and not kept after a reload." }
+                { ". They are read on this machine and never uploaded. " }
+                <label class="keep">
+                    <input type="checkbox" data-testid="keep-local" checked={*kept} onchange={on_keep} />
+                    { " Keep my rules in this browser" }
+                </label>
+                { if *kept { " (stored in this browser's IndexedDB until you turn this off)." } else { " (off: a reload forgets them)." } }
             </p>
             { progress_view(&status, on_cancel) }
             if let Status::Done(summary) = &*status { <Results summary={summary.clone()} /> }
@@ -210,8 +489,18 @@ fn progress_view(status: &Status, on_cancel: Callback<MouseEvent>) -> Html {
             Some(*done),
             (*total).max(1),
         ),
+        Status::Merging => {
+            return html! {
+                <p class="import-status" role="status" aria-busy="true" data-testid="import-progress">
+                    <progress></progress>{ " Adding the rules to the catalog…" }
+                </p>
+            }
+        }
         Status::Cancelled => {
             return html! { <p class="import-status" role="status">{ "Import cancelled: nothing was added." }</p> }
+        }
+        Status::Failed(reason) => {
+            return html! { <p class="import-status" role="alert">{ format!("The import failed, nothing was added: {reason}") }</p> }
         }
         Status::Idle | Status::Done(_) => return html! {},
     };
@@ -236,11 +525,16 @@ fn Results(props: &ResultsProps) -> Html {
     let formats = s.per_format.iter().map(|(format, n)| {
         html! { <li data-testid="per-format" data-format={format.clone()}>{ format!("{format}: {n}") }</li> }
     });
+    // Thousands of rows (a re-dropped corpus is all duplicates) would hold
+    // the page for a second: show a page of each list at a time.
+    let shown_errors = use_page();
+    let shown_duplicates = use_page();
     let errors = s
         .errors
         .iter()
+        .take(*shown_errors)
         .map(|e| html! { <li data-testid="import-error"><code>{ e.to_string() }</code></li> });
-    let duplicates = s.duplicates.iter().map(|d| {
+    let duplicates = s.duplicates.iter().take(*shown_duplicates).map(|d| {
         html! {
             <li data-testid="import-duplicate">
                 <code>{ d.id.clone() }</code>{ format!(" in {} was already in {}", d.second, d.first) }
@@ -248,16 +542,19 @@ fn Results(props: &ResultsProps) -> Html {
         }
     });
     html! {
-        <div class="import-results" role="status" data-testid="import-results">
+        <div class="import-results" role="status" data-testid="import-results"
+            data-engine={if s.engine == Engine::Worker { "worker" } else { "page" }}>
             <p>{ format!("Imported {} from {}.", super::widgets::plural(s.rules, "rule", "rules"), super::widgets::plural(s.files as usize, "file", "files")) }</p>
             if !s.per_format.is_empty() { <ul class="per-format">{ for formats }</ul> }
             if !s.errors.is_empty() {
                 <h3>{ super::widgets::plural(s.errors.len(), "file failed", "files failed") }</h3>
                 <ul class="import-errors">{ for errors }</ul>
+                <ShowMore shown={shown_errors} total={s.errors.len()} noun="failed files" />
             }
             if !s.duplicates.is_empty() {
                 <h3>{ super::widgets::plural(s.duplicates.len(), "duplicate id", "duplicate ids") }</h3>
                 <ul class="import-duplicates">{ for duplicates }</ul>
+                <ShowMore shown={shown_duplicates} total={s.duplicates.len()} noun="duplicates" />
             }
         </div>
     }
@@ -288,16 +585,16 @@ fn LocalRules() -> Html {
     let remove_all = {
         let (ctx, swap) = (ctx.clone(), swap.clone());
         Callback::from(move |_: MouseEvent| {
-            replace(&ctx, &swap, |cat| cat.remove_rules(|r| r.local));
+            yew::platform::spawn_local(rebuild(ctx.clone(), swap.clone(), |r| !r.local, Vec::new()))
         })
     };
     let rows = local.into_iter().map(|(id, path, title)| {
         let remove = {
             let (ctx, swap, id, path) = (ctx.clone(), swap.clone(), id.clone(), path.clone());
             Callback::from(move |_: MouseEvent| {
-                replace(&ctx, &swap, |cat| {
-                    cat.remove_rules(|r| r.local && r.id == id && r.path == path)
-                });
+                let (id, path) = (id.clone(), path.clone());
+                let keep = move |r: &Rule| !(r.local && r.id == id && r.path == path);
+                yew::platform::spawn_local(rebuild(ctx.clone(), swap.clone(), keep, Vec::new()))
             })
         };
         let route = Route::Rule { id: id.clone(), view: View::default() };

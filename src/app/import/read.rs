@@ -11,10 +11,12 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemEntry};
 
 /// One thing the user handed over: a file-system entry (file or folder,
-/// from a drop) or a plain file (from a picker, or a drop without entries).
+/// from a drop), a plain file (from a picker, or a drop without entries),
+/// or bytes already in memory (a host page's message).
 pub enum Source {
     Entry(FileSystemEntry),
     File(File),
+    Bytes(Input),
 }
 
 /// Takes everything a drop carries. Must run synchronously in the handler.
@@ -62,6 +64,10 @@ pub async fn read_all(sources: Vec<Source>, limits: &Limits) -> (Vec<Input>, Vec
         match source {
             Source::File(f) => files.push((display_name(&f), f)),
             Source::Entry(e) => stack.push(e),
+            Source::Bytes(input) if input.bytes.len() > limits.max_archive_bytes => {
+                errors.push(too_large(&input.name, input.bytes.len() as f64, limits))
+            }
+            Source::Bytes(input) => inputs.push(input),
         }
     }
     while let Some(entry) = stack.pop() {
@@ -90,14 +96,7 @@ pub async fn read_all(sources: Vec<Source>, limits: &Limits) -> (Vec<Input>, Vec
     }
     for (name, file) in files {
         if file.size() > limits.max_archive_bytes as f64 {
-            errors.push(ParseError::new(
-                &name,
-                format!(
-                    "file is {} bytes, larger than the {} byte limit",
-                    file.size(),
-                    limits.max_archive_bytes
-                ),
-            ));
+            errors.push(too_large(&name, file.size(), limits));
             continue;
         }
         let file = gloo::file::File::from(file);
@@ -107,6 +106,17 @@ pub async fn read_all(sources: Vec<Source>, limits: &Limits) -> (Vec<Input>, Vec
         }
     }
     (inputs, errors)
+}
+
+/// The error for a file past the cap on one dropped file or archive.
+fn too_large(name: &str, size: f64, limits: &Limits) -> ParseError {
+    ParseError::new(
+        name,
+        format!(
+            "file is {size} bytes, larger than the {} byte limit",
+            limits.max_archive_bytes
+        ),
+    )
 }
 
 /// A picked file's name with its folder path when a folder was picked.

@@ -5,7 +5,6 @@
 
 use crate::formats::Context;
 use crate::ingest::{ImportReport, Importer, Input, Limits};
-use crate::model::ParseError;
 use gloo::timers::future::TimeoutFuture;
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -14,12 +13,12 @@ use std::rc::Rc;
 /// Longest run of parsing between two yields, in milliseconds.
 const SLICE_MS: f64 = 12.0;
 
-/// Expands archives and parses every file. `known` maps the catalog's ids
-/// to where they come from (duplicate reports); `progress` gets (done,
-/// total) after every slice. `None` when `cancel` was set.
+/// Expands archives and parses every file, for pages where no worker can
+/// be started. `known` maps the catalog's ids to where they come from
+/// (duplicate reports); `progress` gets (done, total) after every slice.
+/// `None` when `cancel` was set.
 pub async fn run(
     inputs: Vec<Input>,
-    read_errors: Vec<ParseError>,
     known: HashMap<String, String>,
     cancel: Rc<Cell<bool>>,
     progress: impl Fn(usize, usize),
@@ -40,7 +39,6 @@ pub async fn run(
             slice_start = js_sys::Date::now();
         }
     }
-    let mut report = importer.finish();
-    report.errors.splice(0..0, read_errors);
+    let report = importer.finish();
     (!cancel.get()).then_some(report)
 }
