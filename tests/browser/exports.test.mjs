@@ -167,8 +167,14 @@ test(`every table of #/technique/${TECHNIQUE} exports the CLI's rows as CSV and 
         if (isNumber && o[header[c]] !== null) assert.equal(typeof o[header[c]], 'number');
       }));
     }
-    // The rows the page shows, in the same order, hold the same lead cells.
-    const shown = await section.locator('tbody tr:not(.drill) > td:first-child').allTextContents();
+    // The rows the page shows, in the same order, hold the same lead cells
+    // (without the link to a field's own page that sits beside the name).
+    const shown = await section.locator('tbody tr:not(.drill) > td:first-child').evaluateAll((cells) =>
+      cells.map((td) => {
+        const copy = td.cloneNode(true);
+        copy.querySelectorAll('.field-page-link').forEach((link) => link.remove());
+        return copy.textContent;
+      }));
     if (slug !== 'rules') {
       assert.ok(shown.length > 0, `${slug}: rows on the page`);
       assert.deepEqual(shown.map((t) => t.trim()), rows.slice(0, shown.length).map((r) => r[0].trim()),
