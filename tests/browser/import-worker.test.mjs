@@ -239,7 +239,7 @@ test('a local rule page compares the rule with its technique; a public one does 
     const section = page.getByTestId('compare');
     await section.waitFor();
     const own = await section.getByTestId('own-indicator').count();
-    const predicates = await page.locator('[aria-labelledby=preds-h] tbody tr').count();
+    const predicates = await page.locator('section[data-table=predicates] tbody tr').count();
     assert.ok(own > 0 && own <= predicates, `${own} own indicators for ${predicates} predicates`);
     for (const item of await section.getByTestId('own-indicator').all()) {
       const verdict = await item.getAttribute('data-verdict');
