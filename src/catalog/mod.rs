@@ -2,6 +2,7 @@
 //! over [`Catalog`]: the CLI prints what they return and the page displays it.
 
 mod export;
+mod facets;
 mod filter;
 mod guide;
 mod index;
@@ -9,9 +10,11 @@ mod meta;
 mod prose;
 mod route;
 mod similar;
+mod stats;
 mod techniques;
 
 pub use export::{navigator_layer, to_csv, NavigatorLayer};
+pub use facets::{facets, Dimension, Facet, FacetValue, Facets};
 pub use filter::Filter;
 pub use guide::{
     technique_guide, Alias, ExclusionRow, FieldRow, IndicatorRow, RuleRef, SourceRow,
@@ -22,4 +25,5 @@ pub use meta::{attach_source, CatalogData, CorpusMeta, SourceInfo};
 pub use prose::{attack_technique_id, description_blocks, inlines, Block, Inline};
 pub use route::{safe_href, technique_id_in, Route, View};
 pub use similar::{similar_rules, Similar};
+pub use stats::{corpus_stats, CorpusStats, SourceStats, VendorStats};
 pub use techniques::{technique_counts, TechniqueCount};
