@@ -2,6 +2,8 @@
 //! catalog through a context and shows one view per hash route. It only
 //! displays what [`crate::catalog`] computes; no parsing or counting here.
 
+mod about;
+mod filters;
 mod guide;
 mod import;
 mod index;
@@ -15,6 +17,7 @@ mod widgets;
 
 use crate::catalog::{Catalog, Route};
 use crate::model::Vendor;
+use about::AboutPage;
 use index::IndexPage;
 use nav::AppLink;
 use rule::RulePage;
@@ -109,7 +112,8 @@ fn Shell() -> Html {
         Route::Rule { id, view } => {
             html! { <RulePage key={id.clone()} id={id.clone()} view={view.clone()} /> }
         }
-        Route::Field { .. } | Route::Fields(_) | Route::About => html! {
+        Route::About => html! { <AboutPage /> },
+        Route::Field { .. } | Route::Fields(_) => html! {
             <section class="page">
                 <h1>{ "Page not found" }</h1>
                 <p>{ "This page is not part of this build yet." }</p>
@@ -134,6 +138,7 @@ fn Shell() -> Html {
                     <span class="logo" aria-hidden="true"></span>{ "rulescope" }
                 </AppLink>
                 <span class="tagline">{ "What detection rules filter on, by ATT&CK technique" }</span>
+                <AppLink to={Route::About} class="about-link">{ "About" }</AppLink>
             </header>
             if meta.sample {
                 <div class="banner" role="status">
@@ -177,6 +182,7 @@ fn Footer() -> Html {
                 <ul class="sources">{ for sources }</ul>
             }
             <p class="muted">{ "Rules are shown under their upstream licenses, each with a link to its source. MITRE ATT&CK® is a registered trademark of The MITRE Corporation; ATT&CK content © The MITRE Corporation, used under its terms of use." }</p>
+            <p><AppLink to={Route::About}>{ "About this catalog: sources, counts, licenses and MITRE's notice" }</AppLink></p>
         </footer>
     }
 }

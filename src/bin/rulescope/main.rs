@@ -4,7 +4,7 @@
 mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rulescope::catalog::{technique_guide, Catalog, Filter};
+use rulescope::catalog::{corpus_stats, facets, technique_guide, Catalog, Filter};
 use rulescope::corpus;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -54,6 +54,22 @@ enum Command {
         #[arg(long, default_value = "")]
         filter: String,
     },
+    /// Print the filter bar's counts (JSON): every dimension's values with
+    /// their rules under a filter, each dimension ignoring its own selection.
+    Facets {
+        /// Corpus root (default: $RULESCOPE_CORPUS, else the sample rules).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// Filter in the page's URL form, e.g. `status=stable&level=high`.
+        #[arg(long, default_value = "")]
+        filter: String,
+    },
+    /// Print the About page's figures (JSON): sources, commits, counts.
+    About {
+        /// Corpus root (default: $RULESCOPE_CORPUS, else the sample rules).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+    },
     /// Write the binary bundle the app embeds.
     Bundle {
         #[arg(long)]
@@ -87,6 +103,11 @@ fn main() -> ExitCode {
             rollup,
             filter,
         } => technique(&id, corpus.as_deref(), format, rollup, &filter),
+        Command::Facets { corpus, filter } => load(corpus.as_deref())
+            .and_then(|(cat, _)| print_json(&facets(&cat, &Filter::from_query(&filter)))),
+        Command::About { corpus } => {
+            load(corpus.as_deref()).and_then(|(cat, _)| print_json(&corpus_stats(&cat)))
+        }
         Command::Bundle {
             out,
             quality,
@@ -157,6 +178,10 @@ fn technique(
         Format::Text => output::write_guide_text(&mut out, &guide),
     }
     .map_err(|e| e.to_string())
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
+    output::write_json(&mut std::io::stdout().lock(), value).map_err(|e| e.to_string())
 }
 
 fn bundle(out: &Path, quality: u32, flag: Option<&Path>) -> Result<(), String> {
