@@ -5,20 +5,9 @@
 
 use rulescope::catalog::{corpus_stats, facets, Catalog, Dimension, Facets, Filter};
 use rulescope::model::Vendor;
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("RULESCOPE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.join("attack").is_dir() {
-        Some(dir)
-    } else {
-        println!("NOTICE: no corpus at {}; skipping", dir.display());
-        None
-    }
-}
+mod sigma_support;
 
 /// Rules of `vendor` with `value` in dimension `d`.
 fn vendor_count(f: &Facets, d: Dimension, value: &str, vendor: Vendor) -> u32 {
@@ -43,7 +32,10 @@ fn check_against_filter(cat: &Catalog, filter: &Filter, f: &Facets, d: Dimension
 
 #[test]
 fn facets_and_stats_on_the_corpus() {
-    let Some(root) = corpus() else { return };
+    // The whole corpus (its Sigma folder tells it is there).
+    let Some(root) = sigma_support::corpus_dir() else {
+        return;
+    };
     let (data, _) = rulescope::corpus::load_catalog(&root, false).unwrap();
     let cat = Catalog::new(data);
     let all = Filter::default();

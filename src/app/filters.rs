@@ -77,7 +77,7 @@ pub fn FacetControls(props: &FacetControlsProps) -> Html {
             Callback::from(move |_: MouseEvent| open.set((!expanded).then_some(d)))
         };
         html! {
-            <button type="button" class="facet-toggle" id={button_id(d)}
+            <button type="button" class="btn facet-toggle" id={button_id(d)}
                 aria-expanded={expanded.to_string()} aria-controls={format!("facet-{}", d.key())}
                 data-testid={format!("facet-{}", d.key())} {onclick}>
                 { d.label() }

@@ -243,78 +243,89 @@ impl Facets {
     }
 }
 
-/// Counts gathered for one value while walking the rules.
+/// Counts gathered for one spelling of a value while walking the rules.
 #[derive(Default)]
-struct ValueAcc {
-    spellings: BTreeMap<String, u32>,
+struct ValueAcc<'a> {
     rules: u32,
     by_vendor: BTreeMap<Vendor, u32>,
-    kinds: BTreeSet<String>,
+    kinds: BTreeSet<&'a str>,
 }
 
 /// Counts gathered for one dimension.
 #[derive(Default)]
-struct FacetAcc {
+struct FacetAcc<'a> {
     base: u32,
     unspecified: u32,
-    values: HashMap<String, ValueAcc>,
+    /// Keyed by the value as written (trimmed), so the walk allocates no
+    /// keys; spellings that differ only in ASCII case, which the filter
+    /// treats as one value, are merged by `finish`.
+    values: HashMap<&'a str, ValueAcc<'a>>,
 }
 
-impl FacetAcc {
-    fn add(&mut self, dimension: Dimension, rule: &Rule) {
+impl<'a> FacetAcc<'a> {
+    fn add(&mut self, dimension: Dimension, rule: &'a Rule) {
         self.base += 1;
         let values = dimension.values(rule);
         if values.is_empty() {
             self.unspecified += 1;
         }
-        let mut counted: Vec<String> = Vec::with_capacity(values.len());
+        let mut counted: Vec<&str> = Vec::with_capacity(values.len());
         for (value, kind) in values {
             let value = value.trim();
-            let key = value.to_lowercase();
-            let acc = self.values.entry(key.clone()).or_default();
+            let acc = self.values.entry(value).or_default();
             if !kind.is_empty() {
-                acc.kinds.insert(kind.to_string());
+                acc.kinds.insert(kind);
             }
-            if counted.contains(&key) {
+            // A rule counts once per value, however it spells it.
+            if counted.iter().any(|c| c.eq_ignore_ascii_case(value)) {
                 continue;
             }
-            *acc.spellings.entry(value.to_string()).or_default() += 1;
             acc.rules += 1;
             *acc.by_vendor.entry(rule.vendor).or_default() += 1;
-            counted.push(key);
+            counted.push(value);
         }
     }
 
     fn finish(self, dimension: Dimension, filter: &Filter) -> Facet {
         let selected = dimension.selected(filter);
         let is_selected = |key: &str| selected.iter().any(|s| s.trim().eq_ignore_ascii_case(key));
-        let mut values: Vec<FacetValue> = self
-            .values
-            .into_iter()
-            .map(|(key, acc)| {
-                // The most used spelling; ties go to the first in order.
-                let spelling = acc
-                    .spellings
-                    .iter()
-                    .fold(None::<(&String, u32)>, |best, (s, n)| match best {
-                        Some((_, m)) if m >= *n => best,
-                        _ => Some((s, *n)),
-                    })
-                    .map(|(s, _)| s.clone())
-                    .unwrap_or_else(|| key.clone());
+        let mut groups: HashMap<String, Vec<(&str, ValueAcc)>> = HashMap::new();
+        for (spelling, acc) in self.values {
+            groups
+                .entry(spelling.to_ascii_lowercase())
+                .or_default()
+                .push((spelling, acc));
+        }
+        let mut values: Vec<FacetValue> = groups
+            .into_values()
+            .map(|mut spellings| {
+                // The most used spelling names the value; ties go to the
+                // first in code-point order.
+                spellings.sort_by(|a, b| b.1.rules.cmp(&a.1.rules).then(a.0.cmp(b.0)));
+                let value = spellings[0].0.to_string();
+                let mut rules = 0;
+                let mut by_vendor = BTreeMap::new();
+                let mut kinds = BTreeSet::new();
+                for (_, acc) in spellings {
+                    rules += acc.rules;
+                    for (v, n) in acc.by_vendor {
+                        *by_vendor.entry(v).or_default() += n;
+                    }
+                    kinds.extend(acc.kinds);
+                }
                 let label = match dimension {
-                    Dimension::Vendor => Vendor::from_key(&key)
+                    Dimension::Vendor => Vendor::from_key(&value)
                         .map(|v| v.label().to_string())
-                        .unwrap_or_else(|| spelling.clone()),
-                    _ => spelling.clone(),
+                        .unwrap_or_else(|| value.clone()),
+                    _ => value.clone(),
                 };
                 FacetValue {
-                    selected: is_selected(&key),
-                    value: spelling,
+                    selected: is_selected(&value),
+                    value,
                     label,
-                    rules: acc.rules,
-                    by_vendor: acc.by_vendor,
-                    kinds: acc.kinds.into_iter().collect(),
+                    rules,
+                    by_vendor,
+                    kinds: kinds.into_iter().map(str::to_string).collect(),
                 }
             })
             .collect();
