@@ -54,15 +54,20 @@ function facetCounts(filter, dimension) {
   return { total: facets.total, counts: new Map(facet.values.map((v) => [v.value, v.rules])) };
 }
 
-/** The checkbox of `value` in the open panel, by its label's leading name. */
-function checkbox(page, value) {
+/** A checkbox named by its label's leading `value`. */
+function named(page, value) {
   const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return page.getByTestId('facet-panel').getByRole('checkbox', { name: new RegExp(`^${escaped}\\b`) });
+  return page.getByRole('checkbox', { name: new RegExp(`^${escaped}\\b`) });
+}
+
+/** The checkbox of `value` in the open panel. */
+function checkbox(page, value) {
+  return page.getByTestId('facet-panel').locator('li').filter({ has: named(page, value) }).getByRole('checkbox');
 }
 
 /** The count shown beside `value` in the open panel. */
 async function shownCount(page, value) {
-  const item = page.getByTestId('facet-panel').locator('li').filter({ has: checkbox(page, value) });
+  const item = page.getByTestId('facet-panel').locator('li').filter({ has: named(page, value) });
   return numberIn(item.getByTestId('facet-count'));
 }
 
