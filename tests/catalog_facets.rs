@@ -159,3 +159,51 @@ fn facets_and_stats_on_the_corpus() {
         s.rules, s.techniques_covered, s.techniques, s.fields
     );
 }
+
+/// The fastest of five runs of `f`, and its last result.
+fn fastest<T>(mut f: impl FnMut() -> T) -> (std::time::Duration, T) {
+    let mut best = std::time::Duration::MAX;
+    let mut out = None;
+    for _ in 0..5 {
+        let started = Instant::now();
+        out = Some(f());
+        best = best.min(started.elapsed());
+    }
+    (best, out.unwrap())
+}
+
+/// Benchmark (not a timed assertion): what a filter change costs the page
+/// (corpus reach, the filter bar's facets, the technique guide), beside one
+/// pass over all rules measured in the same run; fastest of five runs each.
+#[test]
+fn filter_change_benchmark() {
+    let Some(root) = sigma_support::corpus_dir() else {
+        return;
+    };
+    let (data, _) = rulescope::corpus::load_catalog(&root, false).unwrap();
+    let cat = Catalog::new(data);
+    let (pass, n) = fastest(|| {
+        cat.rules()
+            .iter()
+            .filter(|r| Filter::default().matches(r))
+            .count()
+    });
+    for query in [
+        "",
+        "level=high&platform=windows",
+        "status=stable,test&source=process_creation",
+    ] {
+        let filter = Filter::from_query(query);
+        let (reach_time, reach) = fastest(|| cat.reach(&filter));
+        let (facets_time, f) = fastest(|| facets(&cat, &filter));
+        let (guide_time, guide) = fastest(|| {
+            rulescope::catalog::technique_guide(&cat, "T1059.001", &filter, false, &reach)
+        });
+        println!(
+            "filter {query:?} ({} rules, guide {} rules): reach {reach_time:?}, facets {facets_time:?}, \
+             guide {guide_time:?}; one pass over {n} rules {pass:?}",
+            f.total,
+            guide.map(|g| g.rules).unwrap_or(0),
+        );
+    }
+}

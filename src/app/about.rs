@@ -5,6 +5,7 @@
 use super::state::use_ctx;
 use super::widgets::{outbound, vendor_badge};
 use crate::catalog::{corpus_stats, CorpusStats, SourceStats};
+use crate::model::Vendor;
 use yew::prelude::*;
 
 /// MITRE's license grant, which its terms ask every copy to reproduce with
@@ -45,7 +46,10 @@ fn source_row(s: &SourceStats) -> Html {
             <td>{ src.date.clone() }</td>
             <td>{ src.release.clone() }</td>
             <td>{ src.license.clone() }</td>
-            <td class="num">{ s.rules }</td>
+            <td class="num">
+                // ATT&CK is a source of techniques, not of rules.
+                if Vendor::from_key(&src.name).is_some() { { s.rules } } else { <span class="muted">{ "—" }</span> }
+            </td>
         </tr>
     }
 }

@@ -153,24 +153,23 @@ impl Dimension {
         }
     }
 
-    /// The rule's values in this dimension, each with the selector kind for
-    /// data sources (empty otherwise); blank values are left out.
-    fn values(self, rule: &Rule) -> Vec<(&str, &str)> {
-        let one = |v: &'static str| vec![(v, "")];
-        let mut out: Vec<(&str, &str)> = match self {
-            Dimension::Vendor => one(rule.vendor.key()),
-            Dimension::Platform => rule.platforms.iter().map(|p| (p.as_str(), "")).collect(),
-            Dimension::Status => vec![(rule.status.as_str(), "")],
-            Dimension::Level => vec![(rule.level.as_str(), "")],
-            Dimension::Source => rule
-                .sources
-                .iter()
-                .map(|s| (s.value.as_str(), s.kind.as_str()))
-                .collect(),
-            Dimension::RuleType => vec![(rule.rule_type.as_str(), "")],
+    /// Calls `f` with each of the rule's values in this dimension and, for
+    /// data sources, the selector kind (empty otherwise); blank values are
+    /// left out. A visitor rather than a list, so the walk allocates nothing.
+    fn for_each_value<'a>(self, rule: &'a Rule, mut f: impl FnMut(&'a str, &'a str)) {
+        let mut visit = |value: &'a str, kind: &'a str| {
+            if !value.trim().is_empty() {
+                f(value, kind);
+            }
         };
-        out.retain(|(v, _)| !v.trim().is_empty());
-        out
+        match self {
+            Dimension::Vendor => visit(rule.vendor.key(), ""),
+            Dimension::Platform => rule.platforms.iter().for_each(|p| visit(p, "")),
+            Dimension::Status => visit(&rule.status, ""),
+            Dimension::Level => visit(&rule.level, ""),
+            Dimension::Source => rule.sources.iter().for_each(|s| visit(&s.value, &s.kind)),
+            Dimension::RuleType => visit(&rule.rule_type, ""),
+        }
     }
 }
 
@@ -247,7 +246,8 @@ impl Facets {
 #[derive(Default)]
 struct ValueAcc<'a> {
     rules: u32,
-    by_vendor: BTreeMap<Vendor, u32>,
+    /// Rules per vendor, indexed like [`Vendor::ALL`].
+    by_vendor: [u32; Vendor::ALL.len()],
     kinds: BTreeSet<&'a str>,
 }
 
@@ -260,29 +260,31 @@ struct FacetAcc<'a> {
     /// keys; spellings that differ only in ASCII case, which the filter
     /// treats as one value, are merged by `finish`.
     values: HashMap<&'a str, ValueAcc<'a>>,
+    /// The values of the rule being added, reused from rule to rule.
+    counted: Vec<&'a str>,
 }
 
 impl<'a> FacetAcc<'a> {
     fn add(&mut self, dimension: Dimension, rule: &'a Rule) {
         self.base += 1;
-        let values = dimension.values(rule);
-        if values.is_empty() {
-            self.unspecified += 1;
-        }
-        let mut counted: Vec<&str> = Vec::with_capacity(values.len());
-        for (value, kind) in values {
+        self.counted.clear();
+        let (values, counted) = (&mut self.values, &mut self.counted);
+        dimension.for_each_value(rule, |value, kind| {
             let value = value.trim();
-            let acc = self.values.entry(value).or_default();
+            let acc = values.entry(value).or_default();
             if !kind.is_empty() {
                 acc.kinds.insert(kind);
             }
             // A rule counts once per value, however it spells it.
             if counted.iter().any(|c| c.eq_ignore_ascii_case(value)) {
-                continue;
+                return;
             }
             acc.rules += 1;
-            *acc.by_vendor.entry(rule.vendor).or_default() += 1;
+            acc.by_vendor[rule.vendor as usize] += 1;
             counted.push(value);
+        });
+        if self.counted.is_empty() {
+            self.unspecified += 1;
         }
     }
 
@@ -304,15 +306,20 @@ impl<'a> FacetAcc<'a> {
                 spellings.sort_by(|a, b| b.1.rules.cmp(&a.1.rules).then(a.0.cmp(b.0)));
                 let value = spellings[0].0.to_string();
                 let mut rules = 0;
-                let mut by_vendor = BTreeMap::new();
+                let mut per_vendor = [0u32; Vendor::ALL.len()];
                 let mut kinds = BTreeSet::new();
                 for (_, acc) in spellings {
                     rules += acc.rules;
-                    for (v, n) in acc.by_vendor {
-                        *by_vendor.entry(v).or_default() += n;
+                    for (sum, n) in per_vendor.iter_mut().zip(acc.by_vendor) {
+                        *sum += n;
                     }
                     kinds.extend(acc.kinds);
                 }
+                let by_vendor: BTreeMap<Vendor, u32> = Vendor::ALL
+                    .into_iter()
+                    .zip(per_vendor)
+                    .filter(|(_, n)| *n > 0)
+                    .collect();
                 let label = match dimension {
                     Dimension::Vendor => Vendor::from_key(&value)
                         .map(|v| v.label().to_string())
