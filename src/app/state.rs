@@ -3,8 +3,8 @@
 //! facets memoised per filter (each walks every rule, so they are the
 //! computations worth caching).
 
-use crate::catalog::{facets, Catalog, Facets, Filter, Reach};
-use std::cell::RefCell;
+use crate::catalog::{Catalog, FacetIndex, Facets, Filter, Reach};
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -40,6 +40,8 @@ pub struct Shared {
     pub cat: Catalog,
     reach: PerFilter<Reach>,
     facets: PerFilter<Facets>,
+    /// Every rule's facet values as integers, built on first use.
+    facet_index: OnceCell<FacetIndex>,
 }
 
 impl Shared {
@@ -49,6 +51,7 @@ impl Shared {
             cat,
             reach: PerFilter::new(),
             facets: PerFilter::new(),
+            facet_index: OnceCell::new(),
         }
     }
 
@@ -59,7 +62,10 @@ impl Shared {
 
     /// The filter bar's counts under `filter`, computed at most once per filter.
     pub fn facets(&self, filter: &Filter) -> Rc<Facets> {
-        self.facets.get(filter, || facets(&self.cat, filter))
+        self.facets.get(filter, || {
+            let index = self.facet_index.get_or_init(|| FacetIndex::new(&self.cat));
+            index.count(&self.cat, filter)
+        })
     }
 }
 

@@ -242,181 +242,251 @@ impl Facets {
     }
 }
 
-/// Counts gathered for one spelling of a value while walking the rules.
-#[derive(Default)]
-struct ValueAcc<'a> {
-    rules: u32,
-    /// Rules per vendor, indexed like [`Vendor::ALL`].
-    by_vendor: [u32; Vendor::ALL.len()],
-    kinds: BTreeSet<&'a str>,
+/// One distinct value of a dimension in the whole catalog.
+#[derive(Debug, Clone)]
+struct IndexedValue {
+    /// The most used spelling (ties: the first in code-point order).
+    value: String,
+    label: String,
+    kinds: Vec<String>,
+    /// Position in the facet's fixed order (severity for levels, vendor order).
+    rank: usize,
 }
 
-/// Counts gathered for one dimension.
-#[derive(Default)]
-struct FacetAcc<'a> {
-    base: u32,
-    unspecified: u32,
-    /// Keyed by the value as written (trimmed), so the walk allocates no
-    /// keys; spellings that differ only in ASCII case, which the filter
-    /// treats as one value, are merged by `finish`.
-    values: HashMap<&'a str, ValueAcc<'a>>,
-    /// The values of the rule being added, reused from rule to rule.
-    counted: Vec<&'a str>,
+/// One dimension's values and, per rule, the ids of its values.
+#[derive(Debug, Clone, Default)]
+struct DimensionIndex {
+    values: Vec<IndexedValue>,
+    /// Rule `i`'s value ids are `ids[offsets[i]..offsets[i + 1]]`.
+    offsets: Vec<u32>,
+    ids: Vec<u32>,
 }
 
-impl<'a> FacetAcc<'a> {
-    fn add(&mut self, dimension: Dimension, rule: &'a Rule) {
-        self.base += 1;
-        self.counted.clear();
-        let (values, counted) = (&mut self.values, &mut self.counted);
-        dimension.for_each_value(rule, |value, kind| {
-            let value = value.trim();
-            let acc = values.entry(value).or_default();
-            if !kind.is_empty() {
-                acc.kinds.insert(kind);
-            }
-            // A rule counts once per value, however it spells it.
-            if counted.iter().any(|c| c.eq_ignore_ascii_case(value)) {
-                return;
-            }
-            acc.rules += 1;
-            acc.by_vendor[rule.vendor as usize] += 1;
-            counted.push(value);
-        });
-        if self.counted.is_empty() {
-            self.unspecified += 1;
-        }
-    }
-
-    fn finish(self, dimension: Dimension, filter: &Filter) -> Facet {
-        let selected = dimension.selected(filter);
-        let is_selected = |key: &str| selected.iter().any(|s| s.trim().eq_ignore_ascii_case(key));
-        let mut groups: HashMap<String, Vec<(&str, ValueAcc)>> = HashMap::new();
-        for (spelling, acc) in self.values {
-            groups
-                .entry(spelling.to_ascii_lowercase())
-                .or_default()
-                .push((spelling, acc));
-        }
-        let mut values: Vec<FacetValue> = groups
-            .into_values()
-            .map(|mut spellings| {
-                // The most used spelling names the value; ties go to the
-                // first in code-point order.
-                spellings.sort_by(|a, b| b.1.rules.cmp(&a.1.rules).then(a.0.cmp(b.0)));
-                let value = spellings[0].0.to_string();
-                let mut rules = 0;
-                let mut per_vendor = [0u32; Vendor::ALL.len()];
-                let mut kinds = BTreeSet::new();
-                for (_, acc) in spellings {
-                    rules += acc.rules;
-                    for (sum, n) in per_vendor.iter_mut().zip(acc.by_vendor) {
-                        *sum += n;
-                    }
-                    kinds.extend(acc.kinds);
+impl DimensionIndex {
+    fn build(dimension: Dimension, rules: &[Rule]) -> DimensionIndex {
+        let mut by_key: HashMap<String, u32> = HashMap::new();
+        let mut spellings: Vec<BTreeMap<&str, u32>> = Vec::new();
+        let mut kinds: Vec<BTreeSet<&str>> = Vec::new();
+        let mut index = DimensionIndex {
+            offsets: Vec::with_capacity(rules.len() + 1),
+            ..DimensionIndex::default()
+        };
+        index.offsets.push(0);
+        for rule in rules {
+            let first = index.ids.len();
+            dimension.for_each_value(rule, |value, kind| {
+                let value = value.trim();
+                let next = spellings.len() as u32;
+                let id = *by_key.entry(value.to_ascii_lowercase()).or_insert(next);
+                if id == next {
+                    spellings.push(BTreeMap::new());
+                    kinds.push(BTreeSet::new());
                 }
-                let by_vendor: BTreeMap<Vendor, u32> = Vendor::ALL
-                    .into_iter()
-                    .zip(per_vendor)
-                    .filter(|(_, n)| *n > 0)
-                    .collect();
-                let label = match dimension {
-                    Dimension::Vendor => Vendor::from_key(&value)
-                        .map(|v| v.label().to_string())
-                        .unwrap_or_else(|| value.clone()),
-                    _ => value.clone(),
+                if !kind.is_empty() {
+                    kinds[id as usize].insert(kind);
+                }
+                // A rule counts once per value, however it spells it.
+                if !index.ids[first..].contains(&id) {
+                    *spellings[id as usize].entry(value).or_default() += 1;
+                    index.ids.push(id);
+                }
+            });
+            index.offsets.push(index.ids.len() as u32);
+        }
+        index.values = spellings
+            .into_iter()
+            .zip(kinds)
+            .map(|(spellings, kinds)| {
+                let value = spellings
+                    .iter()
+                    .fold(None::<(&str, u32)>, |best, (s, n)| match best {
+                        Some((_, m)) if m >= *n => best,
+                        _ => Some((s, *n)),
+                    })
+                    .map(|(s, _)| s.to_string())
+                    .unwrap_or_default();
+                let vendor = Vendor::from_key(&value).filter(|_| dimension == Dimension::Vendor);
+                let rank = match (dimension, vendor) {
+                    (_, Some(v)) => Vendor::ALL.iter().position(|x| *x == v).unwrap_or(0),
+                    (Dimension::Level, _) => SEVERITY
+                        .iter()
+                        .position(|s| value.eq_ignore_ascii_case(s))
+                        .unwrap_or(SEVERITY.len()),
+                    _ => 0,
                 };
-                FacetValue {
-                    selected: is_selected(&value),
+                IndexedValue {
+                    label: vendor.map_or_else(|| value.clone(), |v| v.label().to_string()),
                     value,
-                    label,
-                    rules,
-                    by_vendor,
                     kinds: kinds.into_iter().map(str::to_string).collect(),
+                    rank,
                 }
             })
             .collect();
-        for s in &selected {
-            if !values
-                .iter()
-                .any(|v| v.value.eq_ignore_ascii_case(s.trim()))
-            {
-                let label = match dimension {
-                    Dimension::Vendor => Vendor::from_key(s)
-                        .map(|v| v.label().to_string())
-                        .unwrap_or_else(|| s.clone()),
-                    _ => s.clone(),
-                };
-                values.push(FacetValue {
-                    value: s.clone(),
-                    label,
-                    rules: 0,
-                    by_vendor: BTreeMap::new(),
-                    kinds: Vec::new(),
-                    selected: true,
-                });
-            }
-        }
-        let rank = |v: &FacetValue| match dimension {
-            Dimension::Level => SEVERITY
-                .iter()
-                .position(|s| v.value.eq_ignore_ascii_case(s))
-                .unwrap_or(SEVERITY.len()),
-            Dimension::Vendor => Vendor::from_key(&v.value)
-                .and_then(|x| Vendor::ALL.iter().position(|y| *y == x))
-                .unwrap_or(Vendor::ALL.len()),
-            _ => 0,
-        };
-        values.sort_by(|a, b| {
-            rank(a)
-                .cmp(&rank(b))
-                .then(b.rules.cmp(&a.rules))
-                .then_with(|| a.label.to_lowercase().cmp(&b.label.to_lowercase()))
-        });
-        Facet {
-            dimension,
-            base: self.base,
-            unspecified: self.unspecified,
-            values,
-        }
+        index
+    }
+
+    /// The value ids of rule `i`.
+    fn of(&self, i: usize) -> &[u32] {
+        &self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }
 }
 
-/// The faceted counts of every dimension under `filter` (see the module
-/// comment). Deprecated and non-local rules are left out exactly as the
-/// filter leaves them out of every view.
-pub fn facets(cat: &Catalog, filter: &Filter) -> Facets {
-    let mut accs: Vec<FacetAcc> = Dimension::ALL.iter().map(|_| FacetAcc::default()).collect();
-    let mut total = 0;
-    for rule in cat.rules() {
-        if !filter.admits(rule) {
-            continue;
+/// Every rule's values in every dimension as small integers, built once per
+/// catalog, so counting the facets under a filter only adds up integers.
+/// The page keeps one per catalog; [`facets`] builds one for a single use.
+#[derive(Debug, Clone, Default)]
+pub struct FacetIndex {
+    /// One per [`Dimension::ALL`], in that order.
+    dimensions: Vec<DimensionIndex>,
+}
+
+impl FacetIndex {
+    /// Indexes the values of every rule of `cat`.
+    pub fn new(cat: &Catalog) -> FacetIndex {
+        FacetIndex {
+            dimensions: Dimension::ALL
+                .iter()
+                .map(|d| DimensionIndex::build(*d, cat.rules()))
+                .collect(),
         }
-        let mut failed = Dimension::ALL
+    }
+
+    /// The faceted counts of every dimension under `filter` (see the module
+    /// comment); `cat` must be the catalog the index was built from.
+    /// Deprecated and non-local rules are left out exactly as the filter
+    /// leaves them out of every view.
+    pub fn count(&self, cat: &Catalog, filter: &Filter) -> Facets {
+        // Per dimension: rules counted, rules without a value, and per value
+        // the rules of each vendor.
+        let mut base = [0u32; Dimension::ALL.len()];
+        let mut unspecified = [0u32; Dimension::ALL.len()];
+        let mut counts: Vec<Vec<[u32; Vendor::ALL.len()]>> = self
+            .dimensions
             .iter()
-            .enumerate()
-            .filter(|(_, d)| !d.passes(filter, rule));
-        match (failed.next(), failed.next()) {
-            (None, _) => {
-                total += 1;
-                for (acc, d) in accs.iter_mut().zip(Dimension::ALL) {
-                    acc.add(d, rule);
-                }
+            .map(|d| vec![[0; Vendor::ALL.len()]; d.values.len()])
+            .collect();
+        let mut total = 0;
+        let mut add = |d: usize, i: usize, vendor: usize| {
+            base[d] += 1;
+            let ids = self.dimensions[d].of(i);
+            if ids.is_empty() {
+                unspecified[d] += 1;
             }
-            // Fails one dimension only: it counts in that dimension's facet,
-            // where choosing its value would bring it in.
-            (Some((i, d)), None) => accs[i].add(*d, rule),
-            _ => {}
+            for &id in ids {
+                counts[d][id as usize][vendor] += 1;
+            }
+        };
+        let indexed = self.dimensions.first().map_or(0, |d| d.offsets.len() - 1);
+        for (i, rule) in cat.rules().iter().enumerate().take(indexed) {
+            if !filter.admits(rule) {
+                continue;
+            }
+            let vendor = Vendor::ALL
+                .iter()
+                .position(|v| *v == rule.vendor)
+                .unwrap_or(0);
+            let mut failed = Dimension::ALL
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| !d.passes(filter, rule));
+            match (failed.next(), failed.next()) {
+                (None, _) => {
+                    total += 1;
+                    for d in 0..Dimension::ALL.len() {
+                        add(d, i, vendor);
+                    }
+                }
+                // Fails one dimension only: it counts in that dimension's
+                // facet, where choosing its value would bring it in.
+                (Some((d, _)), None) => add(d, i, vendor),
+                _ => {}
+            }
         }
+        let facets = Dimension::ALL
+            .iter()
+            .zip(&self.dimensions)
+            .zip(counts)
+            .enumerate()
+            .map(|(d, ((&dimension, index), counts))| {
+                let selected = dimension.selected(filter);
+                let is_selected =
+                    |v: &str| selected.iter().any(|s| s.trim().eq_ignore_ascii_case(v));
+                let mut values: Vec<(usize, FacetValue)> = index
+                    .values
+                    .iter()
+                    .zip(counts)
+                    .filter(|(v, n)| n.iter().any(|c| *c > 0) || is_selected(&v.value))
+                    .map(|(v, n)| {
+                        let value = FacetValue {
+                            value: v.value.clone(),
+                            label: v.label.clone(),
+                            rules: n.iter().sum(),
+                            by_vendor: Vendor::ALL
+                                .into_iter()
+                                .zip(n)
+                                .filter(|(_, c)| *c > 0)
+                                .collect(),
+                            kinds: v.kinds.clone(),
+                            selected: is_selected(&v.value),
+                        };
+                        (v.rank, value)
+                    })
+                    .collect();
+                // Selected values no rule has (from an edited link) stay
+                // listed, so they can be removed.
+                for s in &selected {
+                    let s = s.trim();
+                    if !values.iter().any(|(_, v)| v.value.eq_ignore_ascii_case(s)) {
+                        let vendor = Vendor::from_key(s).filter(|_| dimension == Dimension::Vendor);
+                        let rank = match dimension {
+                            Dimension::Level => SEVERITY
+                                .iter()
+                                .position(|x| s.eq_ignore_ascii_case(x))
+                                .unwrap_or(SEVERITY.len()),
+                            _ => usize::MAX,
+                        };
+                        values.push((
+                            rank,
+                            FacetValue {
+                                value: s.to_string(),
+                                label: vendor
+                                    .map_or_else(|| s.to_string(), |v| v.label().to_string()),
+                                rules: 0,
+                                by_vendor: BTreeMap::new(),
+                                kinds: Vec::new(),
+                                selected: true,
+                            },
+                        ));
+                    }
+                }
+                values.sort_by(|(ra, a), (rb, b)| {
+                    ra.cmp(rb)
+                        .then(b.rules.cmp(&a.rules))
+                        .then_with(|| cmp_ignore_ascii_case(&a.label, &b.label))
+                });
+                Facet {
+                    dimension,
+                    base: base[d],
+                    unspecified: unspecified[d],
+                    values: values.into_iter().map(|(_, v)| v).collect(),
+                }
+            })
+            .collect();
+        Facets { total, facets }
     }
-    Facets {
-        total,
-        facets: accs
-            .into_iter()
-            .zip(Dimension::ALL)
-            .map(|(acc, d)| acc.finish(d, filter))
-            .collect(),
-    }
+}
+
+/// Orders two labels ignoring ASCII case, without allocating.
+fn cmp_ignore_ascii_case(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// The faceted counts of every dimension under `filter`, indexing the
+/// catalog for this one call (see [`FacetIndex`] to count repeatedly).
+pub fn facets(cat: &Catalog, filter: &Filter) -> Facets {
+    FacetIndex::new(cat).count(cat, filter)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ mod stats;
 mod techniques;
 
 pub use export::{navigator_layer, to_csv, NavigatorLayer};
-pub use facets::{facets, Dimension, Facet, FacetValue, Facets};
+pub use facets::{facets, Dimension, Facet, FacetIndex, FacetValue, Facets};
 pub use filter::Filter;
 pub use guide::{
     technique_guide, Alias, ExclusionRow, FieldRow, IndicatorRow, RuleRef, SourceRow,
