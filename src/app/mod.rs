@@ -2,10 +2,12 @@
 //! catalog through a context and shows one view per hash route. It only
 //! displays what [`crate::catalog`] computes; no parsing or counting here.
 
+mod about;
 mod compare;
 mod embed;
 mod export;
 mod field;
+mod filters;
 mod guide;
 mod import;
 mod index;
@@ -25,6 +27,7 @@ pub use import::{load_named, LoadOutcome};
 
 use crate::catalog::{Catalog, Route};
 use crate::model::Vendor;
+use about::AboutPage;
 use index::IndexPage;
 use nav::AppLink;
 use rule::RulePage;
@@ -125,12 +128,7 @@ fn Shell() -> Html {
             html! { <field::FieldPage key={name.clone()} name={name.clone()} view={view.clone()} /> }
         }
         Route::Fields(view) => html! { <field::FieldsPage view={view.clone()} /> },
-        Route::About => html! {
-            <section class="page">
-                <h1>{ "Page not found" }</h1>
-                <p>{ "This page is not part of this build yet." }</p>
-            </section>
-        },
+        Route::About => html! { <AboutPage /> },
         Route::NotFound(path) => html! {
             <section class="page">
                 <h1>{ "Page not found" }</h1>
@@ -153,6 +151,7 @@ fn Shell() -> Html {
                 <search::SearchBox />
                 <AppLink to={Route::parse("/fields")} class="nav-link">{ "Fields" }</AppLink>
                 <theme::ThemeSwitch />
+                <AppLink to={Route::About} class="about-link">{ "About" }</AppLink>
             </header>
             if meta.sample {
                 <div class="banner" role="status">
@@ -197,6 +196,7 @@ fn Footer() -> Html {
                 <ul class="sources">{ for sources }</ul>
             }
             <p class="muted">{ "Rules are shown under their upstream licenses, each with a link to its source. MITRE ATT&CK® is a registered trademark of The MITRE Corporation; ATT&CK content © The MITRE Corporation, used under its terms of use." }</p>
+            <p><AppLink to={Route::About}>{ "About this catalog: sources, counts, licenses and MITRE's notice" }</AppLink></p>
         </footer>
     }
 }

@@ -1,20 +1,47 @@
 //! The catalog the page shows, decoded once at start-up and shared with
-//! every view through a context, with the corpus reach memoised per filter
-//! (it walks every rule, so it is the one computation worth caching).
+//! every view through a context, with the corpus reach and the filter bar's
+//! facets memoised per filter (each walks every rule, so they are the
+//! computations worth caching).
 
-use crate::catalog::{Catalog, Filter, Reach};
-use std::cell::RefCell;
+use crate::catalog::{Catalog, FacetIndex, Facets, Filter, Reach};
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// How many filters' reach tables are kept before the cache starts over.
-const REACH_CACHE: usize = 16;
+/// How many filters' tables are kept before a cache starts over.
+const FILTER_CACHE: usize = 16;
 
-/// The decoded catalog and its reach cache.
+/// Values computed once per filter, a few filters at a time.
+struct PerFilter<T>(RefCell<HashMap<Filter, Rc<T>>>);
+
+impl<T> PerFilter<T> {
+    fn new() -> PerFilter<T> {
+        PerFilter(RefCell::new(HashMap::new()))
+    }
+
+    /// The value for `filter`, computed by `compute` the first time.
+    fn get(&self, filter: &Filter, compute: impl FnOnce() -> T) -> Rc<T> {
+        if let Some(v) = self.0.borrow().get(filter) {
+            return v.clone();
+        }
+        let computed = Rc::new(compute());
+        let mut cache = self.0.borrow_mut();
+        if cache.len() >= FILTER_CACHE {
+            cache.clear();
+        }
+        cache.insert(filter.clone(), computed.clone());
+        computed
+    }
+}
+
+/// The decoded catalog and its per-filter caches.
 pub struct Shared {
     pub cat: Catalog,
-    reach: RefCell<HashMap<Filter, Rc<Reach>>>,
+    reach: PerFilter<Reach>,
+    facets: PerFilter<Facets>,
+    /// Every rule's facet values as integers, built on first use.
+    facet_index: OnceCell<FacetIndex>,
 }
 
 impl Shared {
@@ -22,22 +49,23 @@ impl Shared {
     pub fn new(cat: Catalog) -> Shared {
         Shared {
             cat,
-            reach: RefCell::new(HashMap::new()),
+            reach: PerFilter::new(),
+            facets: PerFilter::new(),
+            facet_index: OnceCell::new(),
         }
     }
 
     /// The corpus reach under `filter`, computed at most once per filter.
     pub fn reach(&self, filter: &Filter) -> Rc<Reach> {
-        if let Some(r) = self.reach.borrow().get(filter) {
-            return r.clone();
-        }
-        let computed = Rc::new(self.cat.reach(filter));
-        let mut cache = self.reach.borrow_mut();
-        if cache.len() >= REACH_CACHE {
-            cache.clear();
-        }
-        cache.insert(filter.clone(), computed.clone());
-        computed
+        self.reach.get(filter, || self.cat.reach(filter))
+    }
+
+    /// The filter bar's counts under `filter`, computed at most once per filter.
+    pub fn facets(&self, filter: &Filter) -> Rc<Facets> {
+        self.facets.get(filter, || {
+            let index = self.facet_index.get_or_init(|| FacetIndex::new(&self.cat));
+            index.count(&self.cat, filter)
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! Small pieces every view uses: vendor badges, safe outbound links,
 //! "show more" paging and the filter bar.
 
+use super::filters::FacetControls;
 use super::nav::go;
 use super::state::use_ctx;
 use crate::catalog::{safe_href, Route, View};
@@ -88,7 +89,7 @@ pub struct FilterBarProps {
 }
 
 /// The same route with its view changed by `change`.
-fn with_view(route: &Route, change: impl FnOnce(&mut View)) -> Route {
+pub(super) fn with_view(route: &Route, change: impl FnOnce(&mut View)) -> Route {
     let mut view = route.view();
     change(&mut view);
     match route {
@@ -110,8 +111,9 @@ fn with_view(route: &Route, change: impl FnOnce(&mut View)) -> Route {
     }
 }
 
-/// Vendor chips, the roll-up switch and the deprecated toggle; every change
-/// is a new URL, so the filtered view stays a permalink.
+/// Vendor chips, the roll-up switch, the deprecated toggle and the faceted
+/// controls of every other dimension; every change is a new URL, so the
+/// filtered view stays a permalink.
 #[component]
 pub fn FilterBar(props: &FilterBarProps) -> Html {
     let ctx = use_ctx();
@@ -170,6 +172,7 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
                     { "Only my rules" }
                 </button>
             }
+            <FacetControls route={props.route.clone()} />
         </div>
     }
 }

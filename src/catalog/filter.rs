@@ -1,6 +1,7 @@
 //! Filters that apply to every view (matrix, technique page, aggregates,
 //! corpus reach), with a URL query form so every view is a permalink.
 
+use super::facets::Dimension;
 use crate::model::{Rule, Vendor};
 use serde::{Deserialize, Serialize};
 
@@ -22,26 +23,28 @@ pub struct Filter {
     pub only_local: bool,
 }
 
-fn any_eq(wanted: &[String], have: &str) -> bool {
-    wanted.is_empty() || wanted.iter().any(|w| w.eq_ignore_ascii_case(have))
+/// Whether `have` is one of `wanted` (ignoring case and surrounding
+/// spaces), or `wanted` is empty.
+pub(super) fn any_eq(wanted: &[String], have: &str) -> bool {
+    let have = have.trim();
+    wanted.is_empty() || wanted.iter().any(|w| w.trim().eq_ignore_ascii_case(have))
 }
 
-fn any_in(wanted: &[String], have: &[String]) -> bool {
+/// Whether one of `have` is one of `wanted`, or `wanted` is empty.
+pub(super) fn any_in(wanted: &[String], have: &[String]) -> bool {
     wanted.is_empty() || have.iter().any(|h| any_eq(wanted, h))
 }
 
 impl Filter {
     /// Whether `rule` passes every part of the filter.
     pub fn matches(&self, rule: &Rule) -> bool {
-        (self.include_deprecated || !rule.deprecated)
-            && (!self.only_local || rule.local)
-            && (self.vendors.is_empty() || self.vendors.contains(&rule.vendor))
-            && any_in(&self.platforms, &rule.platforms)
-            && any_eq(&self.statuses, &rule.status)
-            && any_eq(&self.levels, &rule.level)
-            && (self.sources.is_empty()
-                || rule.sources.iter().any(|s| any_eq(&self.sources, &s.value)))
-            && any_eq(&self.rule_types, &rule.rule_type)
+        self.admits(rule) && Dimension::ALL.iter().all(|d| d.passes(self, rule))
+    }
+
+    /// The parts of the filter that are not a faceted dimension: deprecated
+    /// rules hidden unless asked for, and the "only my rules" switch.
+    pub(super) fn admits(&self, rule: &Rule) -> bool {
+        (self.include_deprecated || !rule.deprecated) && (!self.only_local || rule.local)
     }
 
     /// True when nothing is filtered beyond the defaults.

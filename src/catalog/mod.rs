@@ -3,6 +3,7 @@
 
 mod compare;
 mod export;
+mod facets;
 mod field;
 mod filter;
 mod guide;
@@ -14,6 +15,7 @@ mod prose;
 mod route;
 mod search;
 mod similar;
+mod stats;
 mod techniques;
 
 pub use compare::{compare_rule, Comparison, KeyView, Lack, Own, TechniqueGap, Verdict};
@@ -21,6 +23,7 @@ pub use export::{
     file_name_part, guide_table, layer_file_name, navigator_layer, predicate_table, to_csv,
     CellKind, Column, GuideTable, NavigatorLayer, SortDir, Table,
 };
+pub use facets::{facets, Dimension, Facet, FacetIndex, FacetValue, Facets};
 pub use field::{
     field_index, field_profile, FieldAlias, FieldProfile, FieldRule, FieldSummary, FieldTechnique,
     FieldValue,
@@ -40,4 +43,5 @@ pub use search::{
     FieldHit, Group, Rank, RuleHit, SearchIndex, SearchResults, TechniqueHit, ValueHit,
 };
 pub use similar::{similar_rules, Similar};
+pub use stats::{corpus_stats, CorpusStats, SourceStats, VendorStats};
 pub use techniques::{technique_counts, TechniqueCount};

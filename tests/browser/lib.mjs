@@ -2,6 +2,7 @@
 // a headless Chromium with the flags this machine needs, pages that record
 // every console error and failed request, and the CLI run against the same
 // corpus the embedded bundle was built from.
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -110,4 +111,11 @@ export async function screenshot(page, name) {
   const file = path.join(OUTPUT_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** The plain number a locator's text holds (fails on anything else). */
+export async function numberIn(locator) {
+  const text = (await locator.textContent()).trim();
+  assert.match(text, /^\d+$/, `expected a plain number, got ${JSON.stringify(text)}`);
+  return Number(text);
 }

@@ -4,7 +4,9 @@
 mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rulescope::catalog::{field_index, field_profile, technique_guide, Catalog, Filter};
+use rulescope::catalog::{
+    corpus_stats, facets, field_index, field_profile, technique_guide, Catalog, Filter,
+};
 use rulescope::corpus;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -78,6 +80,22 @@ enum Command {
         #[arg(long, default_value = "")]
         filter: String,
     },
+    /// Print the filter bar's counts (JSON): every dimension's values with
+    /// their rules under a filter, each dimension ignoring its own selection.
+    Facets {
+        /// Corpus root (default: $RULESCOPE_CORPUS, else the sample rules).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// Filter in the page's URL form, e.g. `status=stable&level=high`.
+        #[arg(long, default_value = "")]
+        filter: String,
+    },
+    /// Print the About page's figures (JSON): sources, commits, counts.
+    About {
+        /// Corpus root (default: $RULESCOPE_CORPUS, else the sample rules).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+    },
     /// Write the binary bundle the app embeds, and the rules' original texts
     /// beside it (`rulescope-texts.bin`, fetched by the rule page).
     Bundle {
@@ -123,6 +141,11 @@ fn main() -> ExitCode {
             format,
             filter,
         } => fields(corpus.as_deref(), format, &filter),
+        Command::Facets { corpus, filter } => load(corpus.as_deref())
+            .and_then(|(cat, _)| print_json(&facets(&cat, &Filter::from_query(&filter)))),
+        Command::About { corpus } => {
+            load(corpus.as_deref()).and_then(|(cat, _)| print_json(&corpus_stats(&cat)))
+        }
         Command::Bundle {
             out,
             quality,
@@ -217,6 +240,10 @@ fn fields(flag: Option<&Path>, format: Format, filter: &str) -> Result<(), Strin
         Format::Text => output::write_fields_text(&mut out, &rows),
     }
     .map_err(|e| e.to_string())
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
+    output::write_json(&mut std::io::stdout().lock(), value).map_err(|e| e.to_string())
 }
 
 fn bundle(out: &Path, quality: u32, flag: Option<&Path>) -> Result<(), String> {
