@@ -9,7 +9,7 @@ use super::export::ExportButtons;
 use super::nav::AppLink;
 use super::state::use_ctx;
 use super::table::{display_order, use_sort, SortHead};
-use super::widgets::{plural, use_page, vendor_badge, ShowMore};
+use super::widgets::{plural, use_page, use_page_in, vendor_badge, ShowMore};
 use crate::catalog::{guide_table, GuideTable, Route, Table, TechniqueGuide, View};
 use crate::model::{Op, Vendor};
 use std::collections::BTreeSet;
@@ -23,10 +23,15 @@ pub struct GuideProps {
     pub view: View,
 }
 
-/// Which rows of a table are expanded, and the callback that flips one.
+/// Which rows of a table are expanded, and the callback that flips one;
+/// all closed again whenever `scope` (the table's subject) changes.
 #[hook]
-fn use_expanded() -> (Rc<BTreeSet<usize>>, Callback<usize>) {
-    let open = use_state(|| Rc::new(BTreeSet::new()));
+fn use_expanded(scope: AttrValue) -> (Rc<BTreeSet<usize>>, Callback<usize>) {
+    let open = use_state_eq(|| Rc::new(BTreeSet::new()));
+    {
+        let open = open.clone();
+        use_effect_with(scope, move |_| open.set(Rc::new(BTreeSet::new())));
+    }
     let toggle = {
         let open = open.clone();
         Callback::from(move |row: usize| {
@@ -115,9 +120,10 @@ fn field_text(field: &str) -> Html {
 /// *Fields filtered most (K distinct)*.
 #[component]
 pub fn FieldsTable(props: &GuideProps) -> Html {
-    let shown = use_page();
-    let sort = use_sort();
-    let (open, toggle) = use_expanded();
+    let scope = AttrValue::from(props.guide.technique.id.clone());
+    let shown = use_page_in(scope.clone());
+    let sort = use_sort(scope.clone());
+    let (open, toggle) = use_expanded(scope);
     let (table, exports) = use_guide_table(&props.guide, GuideTable::Fields);
     let rows = &props.guide.fields;
     let order = display_order(&table, *sort);
@@ -175,8 +181,9 @@ pub fn FieldsTable(props: &GuideProps) -> Html {
 /// count, its share of that vendor's rules and the names it writes.
 #[component]
 pub fn VendorComparison(props: &GuideProps) -> Html {
-    let shown = use_page();
-    let sort = use_sort();
+    let scope = AttrValue::from(props.guide.technique.id.clone());
+    let shown = use_page_in(scope.clone());
+    let sort = use_sort(scope);
     let (table, exports) = use_guide_table(&props.guide, GuideTable::VendorComparison);
     let g = &props.guide;
     // Each vendor's header sorts by its rule-count column (1, 4, 7, …).
@@ -372,9 +379,10 @@ fn value_rows(g: &TechniqueGuide, kind: ValueKind) -> Vec<ValueRow<'_>> {
 /// *Data sources* or *Thresholds*.
 #[component]
 pub fn ValueTable(props: &ValueTableProps) -> Html {
-    let shown = use_page();
-    let sort = use_sort();
-    let (open, toggle) = use_expanded();
+    let scope = AttrValue::from(props.guide.technique.id.clone());
+    let shown = use_page_in(scope.clone());
+    let sort = use_sort(scope.clone());
+    let (open, toggle) = use_expanded(scope);
     let spec = props.kind.spec();
     let (table, exports) = use_guide_table(&props.guide, spec.table);
     let rows = value_rows(&props.guide, props.kind);
@@ -439,12 +447,14 @@ struct VendorGroupProps {
     /// (id, title) of the group's rules, in display order.
     rules: Vec<(String, String)>,
     view: View,
+    /// The technique the rules are listed under.
+    scope: AttrValue,
 }
 
 /// One vendor's rules under the technique ("Splunk 35 rules").
 #[component]
 fn VendorGroup(props: &VendorGroupProps) -> Html {
-    let shown = use_page();
+    let shown = use_page_in(props.scope.clone());
     let items = props.rules.iter().take(*shown).map(|(id, title)| {
         html! { <li>{ rule_link(id, title, &props.view) }</li> }
     });
@@ -469,7 +479,8 @@ pub fn RuleList(props: &GuideProps) -> Html {
             .filter(|r| r.vendor == vendor)
             .map(|r| (r.id.clone(), r.title.clone()))
             .collect();
-        html! { <VendorGroup key={vendor.key()} {vendor} {rules} view={props.view.clone()} /> }
+        let scope = AttrValue::from(g.technique.id.clone());
+        html! { <VendorGroup key={vendor.key()} {vendor} {rules} view={props.view.clone()} {scope} /> }
     });
     html! {
         <section class="card" aria-labelledby="rules-h" data-table="rules">

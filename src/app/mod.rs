@@ -119,7 +119,7 @@ fn Shell() -> Html {
     let view = match &route {
         Route::Index(view) => html! { <IndexPage view={view.clone()} /> },
         Route::Technique { id, view } => {
-            html! { <TechniquePage key={id.clone()} id={id.clone()} view={view.clone()} /> }
+            html! { <TechniquePage id={id.clone()} view={view.clone()} /> }
         }
         Route::Rule { id, view } => {
             html! { <RulePage key={id.clone()} id={id.clone()} view={view.clone()} /> }

@@ -14,10 +14,17 @@ pub struct Sort {
     pub dir: SortDir,
 }
 
-/// The sort state of one table; `None` keeps the core's ranking.
+/// The sort state of one table; `None` keeps the core's ranking. Back to
+/// `None` whenever `scope` (the table's subject) changes, as tables stay
+/// mounted from one technique to the next.
 #[hook]
-pub fn use_sort() -> UseStateHandle<Option<Sort>> {
-    use_state(|| None)
+pub fn use_sort(scope: AttrValue) -> UseStateHandle<Option<Sort>> {
+    let sort = use_state_eq(|| None);
+    {
+        let sort = sort.clone();
+        use_effect_with(scope, move |_| sort.set(None));
+    }
+    sort
 }
 
 /// Row indices of `table` in display order under `sort`.

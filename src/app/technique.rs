@@ -107,7 +107,7 @@ fn strategies(t: &Technique) -> Html {
         }
     });
     html! {
-        <details class="strategies">
+        <details class="strategies" key={t.id.clone()}>
             <summary>{ format!("ATT&CK detection strategies ({})", t.detection_strategies.len()) }</summary>
             <ul class="plain">{ for items }</ul>
         </details>
@@ -150,13 +150,13 @@ pub fn TechniquePage(props: &TechniqueProps) -> Html {
     let has_subs = technique.is_some_and(|t| !t.subtechniques.is_empty());
     let view = props.view.clone();
     html! {
-        <article class="page technique-page" key={props.id.clone()}>
+        <article class="page technique-page">
             { technique.map(|t| header(&ctx.cat, t, &view)).unwrap_or_else(|| html! {
                 <header class="tech-head"><h1><span class="tid">{ &guide.technique.id }</span></h1>
                 <p class="muted">{ "Not in the ATT&CK catalogue of this build; shown because rules are tagged with it." }</p></header>
             }) }
             if let Some(t) = technique {
-                <Description text={t.description.clone()} />
+                <Description key={t.id.clone()} text={t.description.clone()} />
                 { strategies(t) }
             }
             <div class="toolbar sticky">

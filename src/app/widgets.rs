@@ -44,6 +44,20 @@ pub fn use_page() -> UseStateHandle<usize> {
     use_state(|| PAGE)
 }
 
+/// [`use_page`] for a list that stays mounted while its subject changes
+/// (the technique page reuses its DOM from one technique to the next, which
+/// is much cheaper than building it again): back to the first page
+/// whenever `scope` changes, without a render when it already is there.
+#[hook]
+pub fn use_page_in(scope: AttrValue) -> UseStateHandle<usize> {
+    let shown = use_state_eq(|| PAGE);
+    {
+        let shown = shown.clone();
+        use_effect_with(scope, move |_| shown.set(PAGE));
+    }
+    shown
+}
+
 /// Properties of [`ShowMore`].
 #[derive(Properties, PartialEq)]
 pub struct ShowMoreProps {

@@ -1,0 +1,51 @@
+// Benchmark (not a test): how long the built app takes to switch technique
+// and filter, from the hash change to the next painted frame, on whatever
+// corpus dist/ embeds. Machines here are small and shared, so it reports
+// medians over several rounds and, as the figure to compare between runs,
+// ratios against a baseline measured in the same run: switching to the
+// About page, which costs the same fixed overhead (router, header, footer,
+// one frame) but almost no catalog work.
+//   node switch.bench.mjs [rounds]     (default 5)
+import { startApp } from './lib.mjs';
+
+const ROUNDS = Number(process.argv[2] ?? 5);
+const TECHNIQUES = ['T1003.001', 'T1586.003', 'T1078', 'T1547.001', 'T1059.001', 'T1105', 'T1218.011', 'T1021.001'];
+const FILTERS = ['vendor=sigma', 'vendor=sigma,splunk', 'level=high', 'platform=windows', ''];
+
+/** Sets the hash and resolves with the ms until the main view changed and a frame was painted. */
+async function timeSwitch(page, hash) {
+  return page.evaluate(async (hash) => {
+    const main = document.querySelector('main');
+    const before = main.innerHTML;
+    const start = performance.now();
+    location.hash = hash;
+    while (main.innerHTML === before) await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    return performance.now() - start;
+  }, hash);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+const app = await startApp();
+try {
+  const { page } = await app.open('#/technique/T1059.001');
+  await page.getByTestId('rule-count').waitFor({ timeout: 60_000 });
+  const baseline = [];
+  const technique = [];
+  const filter = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    baseline.push(await timeSwitch(page, '#/about'));
+    for (const id of TECHNIQUES) technique.push(await timeSwitch(page, `#/technique/${id}`));
+    await timeSwitch(page, '#/technique/T1059.001?vendor=elastic');
+    for (const q of FILTERS) filter.push(await timeSwitch(page, `#/technique/T1059.001?${q}`));
+  }
+  const b = median(baseline);
+  const t = median(technique);
+  const f = median(filter);
+  console.log(`rounds ${ROUNDS}; medians: light view ${b.toFixed(1)} ms, technique switch ${t.toFixed(1)} ms, filter change ${f.toFixed(1)} ms`);
+  console.log(`ratios to the light view: technique ${(t / b).toFixed(2)}x, filter ${(f / b).toFixed(2)}x`);
+  console.log(`worst: technique ${Math.max(...technique).toFixed(1)} ms, filter ${Math.max(...filter).toFixed(1)} ms`);
+} finally {
+  await app.close();
+}
