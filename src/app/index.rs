@@ -218,11 +218,14 @@ fn cell_link(cell: &MatrixCell, view: &View, rollup: bool) -> Html {
             plural(cell.with_subtechniques as usize, "rule", "rules")
         )
     };
+    // A plain hash link rather than an [`AppLink`]: following it is the
+    // same hash change, and the matrix holds hundreds of cells, each of
+    // which would otherwise be a component to re-render when counts change.
     html! {
-        <AppLink to={to} class={classes!("mx-cell", format!("heat-{}", cell.level))} title={AttrValue::from(title)}>
+        <a href={to.to_hash()} class={classes!("mx-cell", format!("heat-{}", cell.level))} {title}>
             <span class="mx-name">{ &cell.name }</span>
             <span class="mx-count" data-testid="cell-count">{ cell.with_subtechniques }</span>
-        </AppLink>
+        </a>
     }
 }
 

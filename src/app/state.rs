@@ -55,6 +55,17 @@ impl Shared {
         }
     }
 
+    /// Wraps a catalog whose facet index was built alongside it (an import
+    /// builds both a few hundred rules at a time), so no view has to build
+    /// it in one long task.
+    pub fn with_facet_index(cat: Catalog, index: FacetIndex) -> Shared {
+        let shared = Shared::new(cat);
+        if index.indexed() == shared.cat.rules().len() {
+            let _ = shared.facet_index.set(index);
+        }
+        shared
+    }
+
     /// The corpus reach under `filter`, computed at most once per filter.
     pub fn reach(&self, filter: &Filter) -> Rc<Reach> {
         self.reach.get(filter, || self.cat.reach(filter))

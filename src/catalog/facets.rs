@@ -155,10 +155,12 @@ impl Dimension {
 
     /// Calls `f` with each of the rule's values in this dimension and, for
     /// data sources, the selector kind (empty otherwise); blank values are
-    /// left out. A visitor rather than a list, so the walk allocates nothing.
+    /// left out and the others trimmed. A visitor rather than a list, so the
+    /// walk allocates nothing.
     fn for_each_value<'a>(self, rule: &'a Rule, mut f: impl FnMut(&'a str, &'a str)) {
         let mut visit = |value: &'a str, kind: &'a str| {
-            if !value.trim().is_empty() {
+            let value = value.trim();
+            if !value.is_empty() {
                 f(value, kind);
             }
         };
@@ -253,49 +255,71 @@ struct IndexedValue {
     rank: usize,
 }
 
-/// One dimension's values and, per rule, the ids of its values.
+/// One dimension's values and, per rule, the ids of its values. Rules are
+/// added in runs ([`DimensionIndex::extend`]); the values' display forms are
+/// settled by [`DimensionIndex::finish`].
 #[derive(Debug, Clone, Default)]
 struct DimensionIndex {
     values: Vec<IndexedValue>,
     /// Rule `i`'s value ids are `ids[offsets[i]..offsets[i + 1]]`.
     offsets: Vec<u32>,
     ids: Vec<u32>,
+    /// Value id by lower-cased value.
+    by_key: HashMap<String, u32>,
+    /// Per value id, how many rules spell it each way.
+    spellings: Vec<BTreeMap<String, u32>>,
+    /// Per value id, the data-source kinds it was seen with.
+    kinds: Vec<BTreeSet<String>>,
 }
 
 impl DimensionIndex {
-    fn build(dimension: Dimension, rules: &[Rule]) -> DimensionIndex {
-        let mut by_key: HashMap<String, u32> = HashMap::new();
-        let mut spellings: Vec<BTreeMap<&str, u32>> = Vec::new();
-        let mut kinds: Vec<BTreeSet<&str>> = Vec::new();
-        let mut index = DimensionIndex {
-            offsets: Vec::with_capacity(rules.len() + 1),
-            ..DimensionIndex::default()
-        };
-        index.offsets.push(0);
+    /// Adds the values of `rules`, the next rules of the catalog in order.
+    fn extend(&mut self, dimension: Dimension, rules: &[Rule]) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
         for rule in rules {
-            let first = index.ids.len();
+            let first = self.ids.len();
             dimension.for_each_value(rule, |value, kind| {
-                let value = value.trim();
-                let next = spellings.len() as u32;
-                let id = *by_key.entry(value.to_ascii_lowercase()).or_insert(next);
+                let next = self.spellings.len() as u32;
+                let id = *self
+                    .by_key
+                    .entry(value.to_ascii_lowercase())
+                    .or_insert(next);
                 if id == next {
-                    spellings.push(BTreeMap::new());
-                    kinds.push(BTreeSet::new());
+                    self.spellings.push(BTreeMap::new());
+                    self.kinds.push(BTreeSet::new());
                 }
-                if !kind.is_empty() {
-                    kinds[id as usize].insert(kind);
+                let kinds = &mut self.kinds[id as usize];
+                if !kind.is_empty() && !kinds.contains(kind) {
+                    kinds.insert(kind.to_string());
                 }
                 // A rule counts once per value, however it spells it.
-                if !index.ids[first..].contains(&id) {
-                    *spellings[id as usize].entry(value).or_default() += 1;
-                    index.ids.push(id);
+                if !self.ids[first..].contains(&id) {
+                    let spellings = &mut self.spellings[id as usize];
+                    match spellings.get_mut(value) {
+                        Some(n) => *n += 1,
+                        None => {
+                            spellings.insert(value.to_string(), 1);
+                        }
+                    }
+                    self.ids.push(id);
                 }
             });
-            index.offsets.push(index.ids.len() as u32);
+            self.offsets.push(self.ids.len() as u32);
         }
-        index.values = spellings
-            .into_iter()
-            .zip(kinds)
+    }
+
+    /// Settles each value's shown spelling, label, kinds and rank from the
+    /// rules added so far.
+    fn finish(&mut self, dimension: Dimension) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        self.values = self
+            .spellings
+            .iter()
+            .zip(&self.kinds)
             .map(|(spellings, kinds)| {
                 let value = spellings
                     .iter()
@@ -317,12 +341,11 @@ impl DimensionIndex {
                 IndexedValue {
                     label: vendor.map_or_else(|| value.clone(), |v| v.label().to_string()),
                     value,
-                    kinds: kinds.into_iter().map(str::to_string).collect(),
+                    kinds: kinds.iter().cloned().collect(),
                     rank,
                 }
             })
             .collect();
-        index
     }
 
     /// The value ids of rule `i`.
@@ -333,22 +356,52 @@ impl DimensionIndex {
 
 /// Every rule's values in every dimension as small integers, built once per
 /// catalog, so counting the facets under a filter only adds up integers.
-/// The page keeps one per catalog; [`facets`] builds one for a single use.
-#[derive(Debug, Clone, Default)]
+/// The page keeps one per catalog, built a few hundred rules at a time
+/// alongside the catalog itself ([`FacetIndex::extend`]); [`facets`] builds
+/// one for a single use.
+#[derive(Debug, Clone)]
 pub struct FacetIndex {
     /// One per [`Dimension::ALL`], in that order.
     dimensions: Vec<DimensionIndex>,
 }
 
+impl Default for FacetIndex {
+    fn default() -> FacetIndex {
+        FacetIndex {
+            dimensions: vec![DimensionIndex::default(); Dimension::ALL.len()],
+        }
+    }
+}
+
 impl FacetIndex {
     /// Indexes the values of every rule of `cat`.
     pub fn new(cat: &Catalog) -> FacetIndex {
-        FacetIndex {
-            dimensions: Dimension::ALL
-                .iter()
-                .map(|d| DimensionIndex::build(*d, cat.rules()))
-                .collect(),
+        let mut index = FacetIndex::default();
+        index.extend(cat.rules());
+        index.finish();
+        index
+    }
+
+    /// Adds `rules`, the catalog's next rules in order (the ones after
+    /// [`FacetIndex::indexed`]); call [`FacetIndex::finish`] before counting.
+    pub fn extend(&mut self, rules: &[Rule]) {
+        for (d, index) in Dimension::ALL.iter().zip(&mut self.dimensions) {
+            index.extend(*d, rules);
         }
+    }
+
+    /// Makes the rules added so far countable.
+    pub fn finish(&mut self) {
+        for (d, index) in Dimension::ALL.iter().zip(&mut self.dimensions) {
+            index.finish(*d);
+        }
+    }
+
+    /// How many of the catalog's rules, from the first, are indexed.
+    pub fn indexed(&self) -> usize {
+        self.dimensions
+            .first()
+            .map_or(0, |d| d.offsets.len().saturating_sub(1))
     }
 
     /// The faceted counts of every dimension under `filter` (see the module
@@ -376,7 +429,7 @@ impl FacetIndex {
                 counts[d][id as usize][vendor] += 1;
             }
         };
-        let indexed = self.dimensions.first().map_or(0, |d| d.offsets.len() - 1);
+        let indexed = self.indexed();
         for (i, rule) in cat.rules().iter().enumerate().take(indexed) {
             if !filter.admits(rule) {
                 continue;
@@ -645,6 +698,31 @@ mod tests {
         assert_eq!(sources.values[1].kinds, vec!["index", "logsource.product"]);
         assert_eq!(sources.values.len(), 6);
         assert_eq!(sources.unspecified, 1);
+    }
+
+    #[test]
+    fn an_index_built_in_runs_counts_like_one_built_at_once() {
+        let cat = catalog();
+        let filter = Filter {
+            platforms: vec!["windows".into()],
+            ..Filter::default()
+        };
+        let mut runs = FacetIndex::default();
+        for chunk in cat.rules().chunks(2) {
+            runs.extend(chunk);
+        }
+        // Every rule is indexed; finishing settles the values to count.
+        assert_eq!(runs.indexed(), cat.rules().len());
+        runs.finish();
+        let whole = FacetIndex::new(&cat);
+        for f in [Filter::default(), filter] {
+            assert_eq!(runs.count(&cat, &f), whole.count(&cat, &f));
+        }
+        // A part-built index counts only the rules it holds.
+        let mut part = FacetIndex::default();
+        part.extend(&cat.rules()[..2]);
+        part.finish();
+        assert_eq!(part.count(&cat, &Filter::default()).total, 2);
     }
 
     #[test]

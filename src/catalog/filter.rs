@@ -26,8 +26,11 @@ pub struct Filter {
 /// Whether `have` is one of `wanted` (ignoring case and surrounding
 /// spaces), or `wanted` is empty.
 pub(super) fn any_eq(wanted: &[String], have: &str) -> bool {
+    if wanted.is_empty() {
+        return true;
+    }
     let have = have.trim();
-    wanted.is_empty() || wanted.iter().any(|w| w.trim().eq_ignore_ascii_case(have))
+    wanted.iter().any(|w| w.trim().eq_ignore_ascii_case(have))
 }
 
 /// Whether one of `have` is one of `wanted`, or `wanted` is empty.

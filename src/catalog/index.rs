@@ -26,6 +26,9 @@ pub struct Catalog {
     data: CatalogData,
     technique_pos: HashMap<String, usize>,
     by_technique: HashMap<String, Vec<u32>>,
+    /// Tagged sub-technique ids under each parent id (`T1059` →
+    /// `T1059.001`, …), so a roll-up reads only its own children.
+    subtechniques: HashMap<String, Vec<String>>,
     keys: Vec<Key>,
     key_ids: HashMap<(String, Op, String), KeyId>,
     pred_keys: Vec<Vec<KeyId>>,
@@ -71,7 +74,14 @@ impl Catalog {
         for rule in rules {
             let index = self.data.rules.len() as u32;
             for t in &rule.techniques {
-                self.by_technique.entry(t.clone()).or_default().push(index);
+                let rules = self.by_technique.entry(t.clone()).or_insert_with(|| {
+                    if let Some((parent, _)) = t.split_once('.') {
+                        let children = self.subtechniques.entry(parent.to_string());
+                        children.or_default().push(t.clone());
+                    }
+                    Vec::new()
+                });
+                rules.push(index);
             }
             self.rule_by_id.entry(rule.id.clone()).or_insert(index);
             let p = self.intern_all(&rule.predicates);
@@ -175,19 +185,26 @@ impl Catalog {
     /// Rules tagged with technique `id` that pass `filter`; with `rollup`,
     /// rules tagged with its sub-techniques too. Sorted, each rule once.
     pub fn rules_for(&self, id: &str, filter: &Filter, rollup: bool) -> Vec<u32> {
+        let mut out = self.tagged_rules(id, rollup);
+        out.retain(|i| filter.matches(&self.data.rules[*i as usize]));
+        out
+    }
+
+    /// Rules tagged with technique `id` (with `rollup`, or one of its
+    /// sub-techniques), whatever the filter: for callers that test the
+    /// filter once per rule rather than once per technique. Sorted, each
+    /// rule once.
+    pub fn tagged_rules(&self, id: &str, rollup: bool) -> Vec<u32> {
         let id = id.to_ascii_uppercase();
         let mut out: Vec<u32> = self.by_technique.get(&id).cloned().unwrap_or_default();
         if rollup {
-            let prefix = format!("{id}.");
-            for (t, rules) in &self.by_technique {
-                if t.starts_with(&prefix) {
-                    out.extend(rules);
-                }
+            let children = self.subtechniques.get(&id).into_iter().flatten();
+            for rules in children.filter_map(|t| self.by_technique.get(t)) {
+                out.extend(rules);
             }
         }
         out.sort_unstable();
         out.dedup();
-        out.retain(|i| filter.matches(&self.data.rules[*i as usize]));
         out
     }
 

@@ -24,6 +24,9 @@ pub struct TechniqueCount {
 /// matched against id and name (case-insensitive; empty matches all).
 pub fn technique_counts(cat: &Catalog, filter: &Filter, query: &str) -> Vec<TechniqueCount> {
     let q = query.trim().to_lowercase();
+    let passes: Vec<bool> = cat.rules().iter().map(|r| filter.matches(r)).collect();
+    let passing =
+        |ids: Vec<u32>| -> Vec<u32> { ids.into_iter().filter(|&i| passes[i as usize]).collect() };
     let mut out: Vec<TechniqueCount> = cat
         .data()
         .techniques
@@ -33,8 +36,8 @@ pub fn technique_counts(cat: &Catalog, filter: &Filter, query: &str) -> Vec<Tech
             q.is_empty() || t.id.to_lowercase().contains(&q) || t.name.to_lowercase().contains(&q)
         })
         .map(|t| {
-            let own = cat.rules_for(&t.id, filter, false);
-            let all = cat.rules_for(&t.id, filter, true);
+            let own = passing(cat.tagged_rules(&t.id, false));
+            let all = passing(cat.tagged_rules(&t.id, true));
             let mut by_vendor = BTreeMap::new();
             for &i in &all {
                 if let Some(r) = cat.rule(i) {

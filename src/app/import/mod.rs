@@ -13,7 +13,7 @@ mod run;
 use super::nav::AppLink;
 use super::state::{use_ctx, Ctx, Shared};
 use super::widgets::{use_page, ShowMore};
-use crate::catalog::{Catalog, CatalogData, Route, View};
+use crate::catalog::{Catalog, CatalogData, FacetIndex, Route, View};
 use crate::ingest::{Duplicate, Input, Limits};
 use crate::model::{ParseError, Rule};
 use gloo::events::{EventListener, EventListenerOptions};
@@ -207,24 +207,27 @@ async fn rebuild(ctx: Ctx, swap: Swap, keep: impl Fn(&Rule) -> bool, added: Vec<
         techniques: old.techniques.clone(),
         rules: Vec::new(),
     });
+    let mut facets = FacetIndex::default();
     let mut started = js_sys::Date::now();
     let kept = old.rules.iter().filter(|r| keep(r)).cloned();
     let mut rules = kept.chain(added).peekable();
     while rules.peek().is_some() {
         cat.add_rules(rules.by_ref().take(REBUILD_CHUNK).collect());
+        facets.extend(&cat.rules()[facets.indexed()..]);
         if js_sys::Date::now() - started > REBUILD_SLICE_MS {
             TimeoutFuture::new(0).await;
             started = js_sys::Date::now();
         }
     }
+    facets.finish();
     if keep::enabled() {
         let local: Vec<&Rule> = cat.rules().iter().filter(|r| r.local).collect();
         if let Err(e) = keep::save(&local).await {
             gloo::console::warn!(format!("rulescope: the local rules were not kept: {e}"));
         }
     }
-    swap.0
-        .set(Some(Rc::new(Ok(Ctx(Rc::new(Shared::new(cat)))))));
+    let shared = Shared::with_facet_index(cat, facets);
+    swap.0.set(Some(Rc::new(Ok(Ctx(Rc::new(shared))))));
     release(ctx).await;
 }
 
@@ -567,6 +570,7 @@ const LISTED: usize = 100;
 #[component]
 fn LocalRules() -> Html {
     let ctx = use_ctx();
+    let open = use_state_eq(|| false);
     let Some(swap) = use_context::<Swap>() else {
         return html! {};
     };
@@ -574,12 +578,22 @@ fn LocalRules() -> Html {
     if count == 0 {
         return html! {};
     }
+    // The rows are built only while the list is open: a hundred rows in a
+    // closed disclosure made the render that ends a large import a long task.
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            let details = e.target_dyn_into::<web_sys::HtmlDetailsElement>();
+            open.set(details.is_some_and(|d| d.open()));
+        })
+    };
+    let listed = if *open { LISTED } else { 0 };
     let local: Vec<(String, String, String)> = ctx
         .cat
         .rules()
         .iter()
         .filter(|r| r.local)
-        .take(LISTED)
+        .take(listed)
         .map(|r| (r.id.clone(), r.path.clone(), r.title.clone()))
         .collect();
     let remove_all = {
@@ -608,7 +622,7 @@ fn LocalRules() -> Html {
         }
     });
     html! {
-        <details class="local-rules">
+        <details class="local-rules" open={*open} {ontoggle}>
             <summary>{ format!("{} in this page", super::widgets::plural(count, "local rule", "local rules")) }</summary>
             <ul>{ for rows }</ul>
             if count > LISTED { <p>{ format!("and {} more (filter with \"Only my rules\" to see them all).", count - LISTED) }</p> }
