@@ -4,7 +4,7 @@
 //! technique pages.
 
 use super::nav::{go, replace, AppLink};
-use super::state::use_ctx;
+use super::state::{use_ctx, Settled};
 use super::widgets::{plural, use_page, FilterBar, ShowMore};
 use crate::catalog::{
     matrix, technique_counts, technique_id_in, Filter, MatrixCell, Route, TechniqueCount, View,
@@ -33,7 +33,7 @@ pub fn IndexPage(props: &IndexProps) -> Html {
                 <FilterBar route={route} />
             </div>
             <div class="home-grid">
-                <MatrixPanel view={view.clone()} />
+                <Settled><MatrixPanel view={view.clone()} /></Settled>
                 <TechniqueList view={view.clone()} />
             </div>
         </section>

@@ -102,3 +102,32 @@ impl std::ops::Deref for Ctx {
 pub fn use_ctx() -> Ctx {
     use_context::<Ctx>().expect("views are rendered inside the catalog provider")
 }
+
+/// Properties of [`Settled`].
+#[derive(Properties, PartialEq)]
+pub struct SettledProps {
+    pub children: Html,
+}
+
+/// Hands its children a new catalog one task after the rest of the page
+/// gets it. The matrix costs about as much to redraw as the rest of the
+/// home page together, so after an import the page redraws in two shorter
+/// tasks instead of one long one, and a click waits for one of them only.
+#[component]
+pub fn Settled(props: &SettledProps) -> Html {
+    let ctx = use_ctx();
+    let settled = use_state_eq(|| ctx.clone());
+    {
+        let settled = settled.clone();
+        use_effect_with(ctx, move |ctx| {
+            let ctx = ctx.clone();
+            let later = gloo::timers::callback::Timeout::new(0, move || settled.set(ctx));
+            move || drop(later)
+        });
+    }
+    html! {
+        <ContextProvider<Ctx> context={(*settled).clone()}>
+            { props.children.clone() }
+        </ContextProvider<Ctx>>
+    }
+}

@@ -249,7 +249,7 @@ async function timedCorpusImport(t, expected, prepare) {
     const panel = page.getByTestId('import-results');
     while (!(await panel.count()) && Date.now() - started < 60_000) {
       await page.mouse.click(box.x + 2, box.y + box.height / 2);
-      await page.waitForTimeout(100);
+      await page.waitForTimeout(25);
     }
     await panel.waitFor({ timeout: 60_000 });
     const took = Date.now() - started;
