@@ -4,7 +4,7 @@
 
 use super::state::use_ctx;
 use super::widgets::{outbound, vendor_badge};
-use crate::catalog::{corpus_stats, CorpusStats, SourceStats};
+use crate::catalog::{CorpusStats, SourceStats};
 use crate::model::Vendor;
 use yew::prelude::*;
 
@@ -58,10 +58,7 @@ fn source_row(s: &SourceStats) -> Html {
 #[component]
 pub fn AboutPage() -> Html {
     let ctx = use_ctx();
-    let stats = {
-        let ctx = ctx.clone();
-        use_memo(ctx.clone(), move |_| corpus_stats(&ctx.cat))
-    };
+    let stats = ctx.stats();
     let s = &*stats;
     let vendors = s.vendors.iter().map(|v| {
         html! {

@@ -3,7 +3,7 @@
 //! facets memoised per filter (each walks every rule, so they are the
 //! computations worth caching).
 
-use crate::catalog::{Catalog, FacetIndex, Facets, Filter, Reach};
+use crate::catalog::{corpus_stats, Catalog, CorpusStats, FacetIndex, Facets, Filter, Reach};
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -42,6 +42,8 @@ pub struct Shared {
     facets: PerFilter<Facets>,
     /// Every rule's facet values as integers, built on first use.
     facet_index: OnceCell<FacetIndex>,
+    /// The About page's counts, built on its first visit.
+    stats: OnceCell<Rc<CorpusStats>>,
 }
 
 impl Shared {
@@ -52,6 +54,7 @@ impl Shared {
             reach: PerFilter::new(),
             facets: PerFilter::new(),
             facet_index: OnceCell::new(),
+            stats: OnceCell::new(),
         }
     }
 
@@ -69,6 +72,14 @@ impl Shared {
     /// The corpus reach under `filter`, computed at most once per filter.
     pub fn reach(&self, filter: &Filter) -> Rc<Reach> {
         self.reach.get(filter, || self.cat.reach(filter))
+    }
+
+    /// The corpus counts of the About page, computed once per catalog
+    /// rather than on every visit.
+    pub fn stats(&self) -> Rc<CorpusStats> {
+        self.stats
+            .get_or_init(|| Rc::new(corpus_stats(&self.cat)))
+            .clone()
     }
 
     /// The filter bar's counts under `filter`, computed at most once per filter.

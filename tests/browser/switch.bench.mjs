@@ -12,14 +12,26 @@ const ROUNDS = Number(process.argv[2] ?? 5);
 const TECHNIQUES = ['T1003.001', 'T1586.003', 'T1078', 'T1547.001', 'T1059.001', 'T1105', 'T1218.011', 'T1021.001'];
 const FILTERS = ['vendor=sigma', 'vendor=sigma,splunk', 'level=high', 'platform=windows', ''];
 
-/** Sets the hash and resolves with the ms until the main view changed and a frame was painted. */
+/**
+ * Sets the hash and resolves with the ms until the main view changed and the
+ * next frame was painted. The change is seen by a MutationObserver (its
+ * callback runs right after the task that rendered); the frame by a
+ * requestAnimationFrame callback followed by a zero timeout, which runs
+ * once that frame's style, layout and paint are done.
+ */
 async function timeSwitch(page, hash) {
   return page.evaluate(async (hash) => {
     const main = document.querySelector('main');
-    const before = main.innerHTML;
+    const changed = new Promise((resolve) => {
+      const seen = new MutationObserver(() => {
+        seen.disconnect();
+        resolve();
+      });
+      seen.observe(main, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
     const start = performance.now();
     location.hash = hash;
-    while (main.innerHTML === before) await new Promise((r) => setTimeout(r, 0));
+    await changed;
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     return performance.now() - start;
   }, hash);
