@@ -328,14 +328,8 @@ fn key_groups<'a>(
         }
     }
     let mut out: Vec<(KeyId, Vec<u32>)> = groups.into_iter().collect();
-    out.sort_by(|(ka, ra), (kb, rb)| {
-        let (a, b) = (cat.key(*ka), cat.key(*kb));
-        rb.len()
-            .cmp(&ra.len())
-            .then_with(|| a.canonical.cmp(&b.canonical))
-            .then_with(|| a.op.cmp(&b.op))
-            .then_with(|| a.norm.cmp(&b.norm))
-    });
+    // Keys are distinct, so an unstable sort gives the one order there is.
+    out.sort_unstable_by_key(|(k, rules)| (std::cmp::Reverse(rules.len()), cat.key_place(*k)));
     out
 }
 
@@ -444,11 +438,7 @@ fn rule_list(cat: &Catalog, members: &[u32]) -> Vec<RuleRef> {
             })
         })
         .collect();
-    list.sort_by(|a, b| {
-        a.vendor
-            .cmp(&b.vendor)
-            .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
-    });
+    list.sort_by_cached_key(|r| (r.vendor, r.title.to_lowercase()));
     list
 }
 
