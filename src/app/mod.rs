@@ -43,14 +43,9 @@ static BUNDLE: &[u8] = include_bytes!(concat!(
     "/target/bundle/rulescope.bundle"
 ));
 
-/// Decodes and indexes the embedded bundle, and ranks its keys while the
-/// loading note shows rather than on the first technique page.
+/// Decodes and indexes the embedded bundle.
 fn load() -> Result<Ctx, String> {
-    crate::bundle::decode(BUNDLE).map(|data| {
-        let cat = Catalog::new(data);
-        cat.key_place(0);
-        Ctx(Rc::new(Shared::new(cat)))
-    })
+    crate::bundle::decode(BUNDLE).map(|data| Ctx(Rc::new(Shared::new(Catalog::new(data)))))
 }
 
 /// The app's root: a loading note until the bundle is decoded (after the

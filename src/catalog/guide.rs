@@ -329,7 +329,15 @@ fn key_groups<'a>(
     }
     let mut out: Vec<(KeyId, Vec<u32>)> = groups.into_iter().collect();
     // Keys are distinct, so an unstable sort gives the one order there is.
-    out.sort_unstable_by_key(|(k, rules)| (std::cmp::Reverse(rules.len()), cat.key_place(*k)));
+    out.sort_unstable_by(|(ka, ra), (kb, rb)| {
+        rb.len().cmp(&ra.len()).then_with(|| {
+            let (a, b) = (cat.key(*ka), cat.key(*kb));
+            a.canonical
+                .cmp(&b.canonical)
+                .then_with(|| a.op.cmp(&b.op))
+                .then_with(|| a.norm.cmp(&b.norm))
+        })
+    });
     out
 }
 

@@ -5,7 +5,6 @@ use super::filter::Filter;
 use super::meta::CatalogData;
 use crate::model::{Op, Predicate, Rule, Technique};
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 /// Interned `(canonical, op, norm)` indicator key.
 pub type KeyId = u32;
@@ -35,9 +34,6 @@ pub struct Catalog {
     pred_keys: Vec<Vec<KeyId>>,
     excl_keys: Vec<Vec<KeyId>>,
     rule_by_id: HashMap<String, u32>,
-    /// Each key's place in (field, op, value) order, built on first use:
-    /// ranking a technique's keys then compares integers, not strings.
-    key_order: OnceLock<Vec<u32>>,
 }
 
 /// How many rules in the whole catalog, under one filter, use each key as a
@@ -75,7 +71,6 @@ impl Catalog {
 
     /// Adds rules (the user's local rules, for example) and indexes them.
     pub fn add_rules(&mut self, rules: Vec<Rule>) {
-        self.key_order = OnceLock::new();
         for rule in rules {
             let index = self.data.rules.len() as u32;
             for t in &rule.techniques {
@@ -169,28 +164,6 @@ impl Catalog {
     /// An interned key.
     pub fn key(&self, id: KeyId) -> &Key {
         &self.keys[id as usize]
-    }
-
-    /// Where key `id` sorts among all keys by field, then op, then value:
-    /// equal places only for equal keys, so ties in a ranking can be broken
-    /// by this alone. The first call sorts every key once.
-    pub fn key_place(&self, id: KeyId) -> u32 {
-        let order = self.key_order.get_or_init(|| {
-            let mut ids: Vec<u32> = (0..self.keys.len() as u32).collect();
-            ids.sort_unstable_by(|&a, &b| {
-                let (a, b) = (&self.keys[a as usize], &self.keys[b as usize]);
-                a.canonical
-                    .cmp(&b.canonical)
-                    .then_with(|| a.op.cmp(&b.op))
-                    .then_with(|| a.norm.cmp(&b.norm))
-            });
-            let mut place = vec![0; ids.len()];
-            for (at, id) in ids.into_iter().enumerate() {
-                place[id as usize] = at as u32;
-            }
-            place
-        });
-        order.get(id as usize).copied().unwrap_or(u32::MAX)
     }
 
     /// The deduplicated positive keys of one rule.
@@ -316,40 +289,5 @@ mod tests {
         assert_eq!(cat.rules().len(), 1);
         assert_eq!(cat.rules_for("T1", &Filter::default(), false), vec![0]);
         assert_eq!(cat.find_rule("mine"), None);
-    }
-
-    #[test]
-    fn key_places_follow_field_op_value_and_are_redone_after_adding() {
-        let data = CatalogData {
-            rules: vec![
-                rule(
-                    "r1",
-                    &["T1"],
-                    vec![pred("b", Op::Eq, "2"), pred("a", Op::Eq, "9")],
-                ),
-                rule("r2", &["T1"], vec![pred("a", Op::Eq, "1")]),
-            ],
-            ..CatalogData::default()
-        };
-        let mut cat = Catalog::new(data);
-        let place = |cat: &Catalog, rule: u32| -> Vec<(String, u32)> {
-            let mut out: Vec<(String, u32)> = cat
-                .predicate_keys(rule)
-                .iter()
-                .map(|&k| {
-                    (
-                        format!("{}={}", cat.key(k).canonical, cat.key(k).norm),
-                        cat.key_place(k),
-                    )
-                })
-                .collect();
-            out.sort();
-            out
-        };
-        assert_eq!(place(&cat, 0), vec![("a=9".into(), 1), ("b=2".into(), 2)]);
-        assert_eq!(place(&cat, 1), vec![("a=1".into(), 0)]);
-        cat.add_rules(vec![rule("r3", &["T1"], vec![pred("a", Op::Eq, "5")])]);
-        assert_eq!(place(&cat, 2), vec![("a=5".into(), 1)]);
-        assert_eq!(place(&cat, 0), vec![("a=9".into(), 2), ("b=2".into(), 3)]);
     }
 }

@@ -220,10 +220,6 @@ async fn rebuild(ctx: Ctx, swap: Swap, keep: impl Fn(&Rule) -> bool, added: Vec<
         }
     }
     facets.finish();
-    // Ranking the keys is one sort of them all: its own task, before the
-    // redraw rather than inside the first technique page after it.
-    cat.key_place(0);
-    TimeoutFuture::new(0).await;
     if keep::enabled() {
         let local: Vec<&Rule> = cat.rules().iter().filter(|r| r.local).collect();
         if let Err(e) = keep::save(&local).await {
