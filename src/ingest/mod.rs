@@ -10,8 +10,9 @@ mod job;
 use crate::fields;
 use crate::formats::{self, Context};
 use crate::model::{ParseError, Rule, Vendor};
+use archive::Archive;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 pub use job::{Assembly, Job, Reply};
 
@@ -114,33 +115,22 @@ pub struct ImportReport {
     pub files: u32,
 }
 
-/// Expands archives into their files, capped by `limits`; archive errors
-/// are reported against the archive's name.
-pub fn expand(inputs: Vec<Input>, limits: &Limits) -> (Vec<Input>, Vec<ParseError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for input in inputs {
-        if archive::is_zip(&input) {
-            match archive::entries(&input, limits) {
-                Ok((entries, skipped)) => {
-                    files.extend(entries);
-                    errors.extend(skipped);
-                }
-                Err(e) => errors.push(e),
-            }
-        } else {
-            files.push(input);
-        }
-    }
-    (files, errors)
-}
-
-/// An import in progress: archives expanded, dropped Splunk macro files
-/// loaded, then one file parsed per [`Importer::step`], so a caller can
-/// yield between files (the page) or run it to the end ([`import`]).
+/// An import in progress, one small step at a time so a caller can yield
+/// between steps (the page) or run it to the end ([`import`]): first the
+/// inputs are taken in order, an archive one entry per step; then the
+/// Splunk macro files among them (`macros/*.yml`) are loaded, ahead of the
+/// rules that use them; then one file is parsed per step.
 pub struct Importer {
     ctx: Context,
     limits: Limits,
+    /// Inputs not looked at yet, in drop order.
+    queue: VecDeque<Input>,
+    /// How many of them are plain files (not archives).
+    queued_files: usize,
+    /// The archive being expanded.
+    archive: Option<Archive>,
+    /// True once every input is expanded and the macros are loaded.
+    expanded: bool,
     files: Vec<Input>,
     next: usize,
     /// Where each id was first seen: the catalog's ids, then this batch's.
@@ -149,44 +139,88 @@ pub struct Importer {
 }
 
 impl Importer {
-    /// Expands `inputs` and loads the Splunk macro files among them
-    /// (`macros/*.yml`) into `ctx`, ahead of the rules that use them.
-    /// `known_ids` maps ids already in the catalog to where they come from.
+    /// Starts an import of `inputs` with `ctx`; `known_ids` maps ids
+    /// already in the catalog to where they come from.
     pub fn new(
         inputs: Vec<Input>,
-        mut ctx: Context,
+        ctx: Context,
         limits: Limits,
         known_ids: HashMap<String, String>,
     ) -> Importer {
-        let (files, mut errors) = expand(inputs, &limits);
-        let (macros, files): (Vec<Input>, Vec<Input>) =
-            files.into_iter().partition(|f| is_macro_file(&f.name));
-        for m in macros {
-            let text = String::from_utf8_lossy(&m.bytes);
-            if let Err(e) = ctx.splunk_macros.load_file(&m.name, &text) {
-                errors.push(e);
-            }
-        }
+        let queued_files = inputs.iter().filter(|i| !archive::is_zip(i)).count();
         Importer {
             ctx,
             limits,
-            files,
+            queue: inputs.into(),
+            queued_files,
+            archive: None,
+            expanded: false,
+            files: Vec::new(),
             next: 0,
             seen: known_ids,
-            report: ImportReport {
-                errors,
-                ..ImportReport::default()
-            },
+            report: ImportReport::default(),
         }
     }
 
-    /// (files parsed, files in all).
-    pub fn progress(&self) -> (usize, usize) {
-        (self.next, self.files.len())
+    /// Takes the next input or archive entry; once none is left, loads the
+    /// macro files and sets the rest aside for parsing.
+    fn expand_step(&mut self) {
+        if let Some(archive) = &mut self.archive {
+            match archive.step(&self.limits) {
+                Ok(true) => {}
+                Ok(false) => {
+                    if let Some(done) = self.archive.take() {
+                        let (files, skipped) = done.finish();
+                        self.files.extend(files);
+                        self.report.errors.extend(skipped);
+                    }
+                }
+                Err(e) => {
+                    self.archive = None;
+                    self.report.errors.push(e);
+                }
+            }
+            return;
+        }
+        match self.queue.pop_front() {
+            Some(input) if archive::is_zip(&input) => match Archive::open(input, &self.limits) {
+                Ok(archive) => self.archive = Some(archive),
+                Err(e) => self.report.errors.push(e),
+            },
+            Some(input) => {
+                self.queued_files -= 1;
+                self.files.push(input);
+            }
+            None => {
+                let (macros, files): (Vec<Input>, Vec<Input>) = std::mem::take(&mut self.files)
+                    .into_iter()
+                    .partition(|f| is_macro_file(&f.name));
+                for m in macros {
+                    let text = String::from_utf8_lossy(&m.bytes);
+                    if let Err(e) = self.ctx.splunk_macros.load_file(&m.name, &text) {
+                        self.report.errors.push(e);
+                    }
+                }
+                self.files = files;
+                self.expanded = true;
+            }
+        }
     }
 
-    /// Parses the next file; false when every file has been parsed.
+    /// (files parsed, files in all). While archives are still being read,
+    /// the total counts the files found so far and the plain files queued.
+    pub fn progress(&self) -> (usize, usize) {
+        let in_archive = self.archive.as_ref().map_or(0, Archive::found);
+        (self.next, self.files.len() + in_archive + self.queued_files)
+    }
+
+    /// Takes one step (an input, an archive entry or a file to parse);
+    /// false when everything has been parsed.
     pub fn step(&mut self) -> bool {
+        if !self.expanded {
+            self.expand_step();
+            return true;
+        }
         let Some(file) = self.files.get(self.next) else {
             return false;
         };
@@ -240,9 +274,13 @@ pub fn import(
     mut progress: impl FnMut(usize, usize),
 ) -> ImportReport {
     let mut importer = Importer::new(inputs, ctx.clone(), *limits, known_ids.clone());
+    let mut reported = 0;
     while importer.step() {
         let (done, total) = importer.progress();
-        progress(done, total);
+        if done != reported {
+            reported = done;
+            progress(done, total);
+        }
     }
     importer.finish()
 }
@@ -313,6 +351,44 @@ mod tests {
         assert_eq!(report.errors.len(), 2);
         assert!(report.errors[0].reason.contains("larger than"));
         assert!(report.errors[1].reason.contains("UTF-8"));
+    }
+
+    #[test]
+    fn an_archive_is_read_one_entry_per_step() {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        for name in ["a.txt", "b.txt", "c.txt"] {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut zip, b"x").unwrap();
+        }
+        zip.finish().unwrap();
+        let inputs = vec![
+            input("first.txt", "y"),
+            Input {
+                name: "pack.zip".into(),
+                bytes: buf.into_inner(),
+            },
+        ];
+        let mut importer = Importer::new(
+            inputs,
+            Context::default(),
+            Limits::default(),
+            HashMap::new(),
+        );
+        assert_eq!(importer.progress(), (0, 1), "the plain file counts at once");
+        let mut totals = Vec::new();
+        while importer.progress().0 == 0 && importer.step() {
+            totals.push(importer.progress().1);
+        }
+        // The plain file, opening the zip, its entries one by one, closing
+        // it, the macro step, then the first file parsed.
+        assert_eq!(totals, vec![1, 1, 2, 3, 4, 4, 4, 4]);
+        while importer.step() {}
+        let report = importer.finish();
+        assert_eq!(report.files, 4);
+        assert_eq!(report.errors.len(), 4, "none of the four is a rule");
+        assert_eq!(report.errors[1].path, "pack.zip/a.txt");
     }
 
     #[test]
