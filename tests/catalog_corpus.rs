@@ -3,24 +3,15 @@
 
 use rulescope::catalog::{technique_guide, Catalog, Filter};
 use rulescope::model::{Op, Vendor};
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("RULESCOPE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.join("attack").is_dir() {
-        Some(dir)
-    } else {
-        println!("NOTICE: no corpus at {}; skipping", dir.display());
-        None
-    }
-}
+mod sigma_support;
 
 #[test]
 fn corpus_survives_the_bundle_and_guides_agree_with_rules() {
-    let Some(root) = corpus() else { return };
+    let Some(root) = sigma_support::corpus_dir() else {
+        return;
+    };
     let (data, errors) = rulescope::corpus::load_catalog(&root, false).unwrap();
     assert!(errors.is_empty(), "corpus errors: {errors:?}");
     assert!(data.rules.len() > 7_800, "{} rules", data.rules.len());
@@ -116,7 +107,9 @@ fn corpus_survives_the_bundle_and_guides_agree_with_rules() {
 /// full catalog, relative to one pass over all rules measured in the same run.
 #[test]
 fn switching_technique_and_filter_benchmark() {
-    let Some(root) = corpus() else { return };
+    let Some(root) = sigma_support::corpus_dir() else {
+        return;
+    };
     let (data, _) = rulescope::corpus::load_catalog(&root, false).unwrap();
     let cat = Catalog::new(data);
     let baseline = Instant::now();

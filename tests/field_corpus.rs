@@ -5,32 +5,14 @@
 use rulescope::catalog::{field_index, field_profile, technique_guide, Catalog, Filter};
 use rulescope::model::{Op, Vendor};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
-/// The corpus as tests/catalog_corpus.rs finds it. When RULESCOPE_CORPUS is
-/// set (CI) it must exist; only the default location may be absent.
-fn corpus() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("RULESCOPE_CORPUS") {
-        let dir = PathBuf::from(dir);
-        assert!(
-            dir.join("attack").is_dir(),
-            "RULESCOPE_CORPUS={} holds no corpus",
-            dir.display()
-        );
-        return Some(dir);
-    }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.join("attack").is_dir() {
-        Some(dir)
-    } else {
-        println!("NOTICE: no corpus at {}; skipping", dir.display());
-        None
-    }
-}
+mod sigma_support;
 
 #[test]
 fn process_name_page_agrees_with_the_powershell_guide() {
-    let Some(root) = corpus() else { return };
+    let Some(root) = sigma_support::corpus_dir() else {
+        return;
+    };
     let (data, _) = rulescope::corpus::load_catalog(&root, false).unwrap();
     let cat = Catalog::new(data);
 

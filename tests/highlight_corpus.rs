@@ -5,24 +5,15 @@
 use rulescope::catalog::{highlight, Lang, Token};
 use rulescope::model::Vendor;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("RULESCOPE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.join("attack").is_dir() {
-        Some(dir)
-    } else {
-        println!("NOTICE: no corpus at {}; skipping", dir.display());
-        None
-    }
-}
+mod sigma_support;
 
 #[test]
 fn every_rule_text_is_covered_and_marked() {
-    let Some(root) = corpus() else { return };
+    let Some(root) = sigma_support::corpus_dir() else {
+        return;
+    };
     let (data, _) = rulescope::corpus::load_catalog(&root, false).unwrap();
     let started = Instant::now();
     // Per language: rules, rules with a field mark, rules with a keyword.

@@ -4,21 +4,16 @@
 use rulescope::catalog::{heat_level, matrix, technique_counts, Catalog, Filter, SearchIndex};
 use rulescope::model::Vendor;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
+
+mod sigma_support;
 
 fn catalog() -> Option<&'static Catalog> {
     static CATALOG: OnceLock<Option<Catalog>> = OnceLock::new();
     CATALOG
         .get_or_init(|| {
-            let dir = std::env::var_os("RULESCOPE_CORPUS")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-            if !dir.join("attack").is_dir() {
-                println!("NOTICE: no corpus at {}; skipping", dir.display());
-                return None;
-            }
+            let dir = sigma_support::corpus_dir()?;
             let (data, errors) = rulescope::corpus::load_catalog(&dir, false).unwrap();
             assert!(errors.is_empty(), "corpus errors: {errors:?}");
             Some(Catalog::new(data))
