@@ -3,11 +3,12 @@
 
 mod output;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use rulescope::catalog::{
     corpus_stats, facets, field_index, field_profile, technique_guide, Catalog, Filter,
 };
 use rulescope::corpus;
+use std::io::{self, StdoutLock};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -29,6 +30,42 @@ enum Format {
     Text,
 }
 
+/// What the page-like commands share: the corpus, the page's filter and
+/// the output format.
+#[derive(Args)]
+struct PageArgs {
+    /// Corpus root (default: $RULESCOPE_CORPUS, else the sample rules).
+    #[arg(long)]
+    corpus: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "json")]
+    format: Format,
+    /// Filter in the page's URL form, e.g. `vendor=sigma,splunk&status=stable`.
+    #[arg(long, default_value = "")]
+    filter: String,
+}
+
+impl PageArgs {
+    /// The catalog and the filter the command reads.
+    fn open(&self) -> Result<(Catalog, Filter), String> {
+        let (cat, _) = load(self.corpus.as_deref())?;
+        Ok((cat, Filter::from_query(&self.filter)))
+    }
+
+    /// Prints `value` as JSON, or through `text` in the text format.
+    fn print<T: serde::Serialize + ?Sized>(
+        &self,
+        value: &T,
+        text: impl FnOnce(&mut StdoutLock<'static>, &T) -> io::Result<()>,
+    ) -> Result<(), String> {
+        let mut out = io::stdout().lock();
+        match self.format {
+            Format::Json => output::write_json(&mut out, &value),
+            Format::Text => text(&mut out, value),
+        }
+        .map_err(|e| e.to_string())
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Print one JSON object per rule (JSON Lines) for files or folders.
@@ -44,41 +81,23 @@ enum Command {
     Technique {
         /// ATT&CK technique id, e.g. T1059.001.
         id: String,
-        /// Corpus root (default: $RULESCOPE_CORPUS, else the sample rules).
-        #[arg(long)]
-        corpus: Option<PathBuf>,
-        #[arg(long, value_enum, default_value = "json")]
-        format: Format,
         /// Roll sub-technique rules into the parent.
         #[arg(long)]
         rollup: bool,
-        /// Filter in the page's URL form, e.g. `vendor=sigma,splunk&status=stable`.
-        #[arg(long, default_value = "")]
-        filter: String,
+        #[command(flatten)]
+        page: PageArgs,
     },
     /// Print what the field page shows: aliases, techniques, rules, values.
     Field {
         /// Canonical field (e.g. process.name) or an unmapped field as written.
         name: String,
-        /// Corpus root (default: $RULESCOPE_CORPUS, else the sample rules).
-        #[arg(long)]
-        corpus: Option<PathBuf>,
-        #[arg(long, value_enum, default_value = "json")]
-        format: Format,
-        /// Filter in the page's URL form, e.g. `vendor=sigma,splunk&status=stable`.
-        #[arg(long, default_value = "")]
-        filter: String,
+        #[command(flatten)]
+        page: PageArgs,
     },
     /// Print every field rules use, with rule, alias and value counts.
     Fields {
-        /// Corpus root (default: $RULESCOPE_CORPUS, else the sample rules).
-        #[arg(long)]
-        corpus: Option<PathBuf>,
-        #[arg(long, value_enum, default_value = "json")]
-        format: Format,
-        /// Filter in the page's URL form, e.g. `vendor=sigma,splunk&status=stable`.
-        #[arg(long, default_value = "")]
-        filter: String,
+        #[command(flatten)]
+        page: PageArgs,
     },
     /// Print the filter bar's counts (JSON): every dimension's values with
     /// their rules under a filter, each dimension ignoring its own selection.
@@ -123,24 +142,9 @@ enum Command {
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Normalize { paths, corpus } => normalize(&paths, corpus.as_deref()),
-        Command::Technique {
-            id,
-            corpus,
-            format,
-            rollup,
-            filter,
-        } => technique(&id, corpus.as_deref(), format, rollup, &filter),
-        Command::Field {
-            name,
-            corpus,
-            format,
-            filter,
-        } => field(&name, corpus.as_deref(), format, &filter),
-        Command::Fields {
-            corpus,
-            format,
-            filter,
-        } => fields(corpus.as_deref(), format, &filter),
+        Command::Technique { id, rollup, page } => technique(&id, rollup, &page),
+        Command::Field { name, page } => field(&name, &page),
+        Command::Fields { page } => fields(&page),
         Command::Facets { corpus, filter } => load(corpus.as_deref())
             .and_then(|(cat, _)| print_json(&facets(&cat, &Filter::from_query(&filter)))),
         Command::About { corpus } => {
@@ -198,48 +202,26 @@ fn normalize(paths: &[PathBuf], flag: Option<&Path>) -> Result<(), String> {
     Ok(())
 }
 
-fn technique(
-    id: &str,
-    flag: Option<&Path>,
-    format: Format,
-    rollup: bool,
-    filter: &str,
-) -> Result<(), String> {
-    let (cat, _) = load(flag)?;
-    let filter = Filter::from_query(filter);
+fn technique(id: &str, rollup: bool, page: &PageArgs) -> Result<(), String> {
+    let (cat, filter) = page.open()?;
     let reach = cat.reach(&filter);
     let guide = technique_guide(&cat, id, &filter, rollup, &reach)
         .ok_or_else(|| format!("unknown technique {id} and no rule is tagged with it"))?;
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Json => output::write_json(&mut out, &guide),
-        Format::Text => output::write_guide_text(&mut out, &guide),
-    }
-    .map_err(|e| e.to_string())
+    page.print(&guide, output::write_guide_text)
 }
 
-fn field(name: &str, flag: Option<&Path>, format: Format, filter: &str) -> Result<(), String> {
-    let (cat, _) = load(flag)?;
-    let filter = Filter::from_query(filter);
+fn field(name: &str, page: &PageArgs) -> Result<(), String> {
+    let (cat, filter) = page.open()?;
     let profile = field_profile(&cat, name, &filter)
         .ok_or_else(|| format!("no rule uses a field {name} and the taxonomy does not know it"))?;
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Json => output::write_json(&mut out, &profile),
-        Format::Text => output::write_field_text(&mut out, &profile),
-    }
-    .map_err(|e| e.to_string())
+    page.print(&profile, output::write_field_text)
 }
 
-fn fields(flag: Option<&Path>, format: Format, filter: &str) -> Result<(), String> {
-    let (cat, _) = load(flag)?;
-    let rows = field_index(&cat, &Filter::from_query(filter));
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Json => output::write_json(&mut out, &rows),
-        Format::Text => output::write_fields_text(&mut out, &rows),
-    }
-    .map_err(|e| e.to_string())
+fn fields(page: &PageArgs) -> Result<(), String> {
+    let (cat, filter) = page.open()?;
+    page.print(&field_index(&cat, &filter), |out, rows| {
+        output::write_fields_text(out, rows)
+    })
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
