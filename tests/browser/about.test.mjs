@@ -2,16 +2,10 @@
 // upstream source at its commit (linked there), the counts, and MITRE's
 // notice; it is reached from the header of every page.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { runCli, screenshot, startApp } from './lib.mjs';
+import { test } from 'node:test';
+import { appPerFile, runCli, screenshot } from './lib.mjs';
 
-let app;
-before(async () => {
-  app = await startApp();
-});
-after(async () => {
-  await app?.close();
-});
+const app = appPerFile();
 
 test('#/about shows the ATT&CK version, sources with commits, counts and the MITRE notice', async () => {
   const expected = runCli(['about']);

@@ -5,19 +5,13 @@
 // the layer format 4.5.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import { runCli, startApp } from './lib.mjs';
+import { test } from 'node:test';
+import { appPerFile, runCli } from './lib.mjs';
 
 const TECHNIQUE = 'T1059.001';
 const VENDOR_LABELS = { sigma: 'Sigma', splunk: 'Splunk', elastic: 'Elastic', local: 'Local' };
 
-let app;
-before(async () => {
-  app = await startApp();
-});
-after(async () => {
-  await app?.close();
-});
+const app = appPerFile();
 
 /** Parses RFC 4180 CSV: quoted fields with doubled quotes, CRLF or LF. */
 export function parseCsv(text) {

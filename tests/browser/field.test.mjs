@@ -1,18 +1,12 @@
 // The field page shows what `rulescope field process.name --format json`
 // prints, and the field index links to it.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { runCli, screenshot, startApp } from './lib.mjs';
+import { test } from 'node:test';
+import { appPerFile, runCli, screenshot } from './lib.mjs';
 
 const FIELD = 'process.name';
 
-let app;
-before(async () => {
-  app = await startApp();
-});
-after(async () => {
-  await app?.close();
-});
+const app = appPerFile();
 
 async function texts(locator) {
   return (await locator.allTextContents()).map((t) => t.trim());

@@ -4,18 +4,12 @@
 // `rulescope facets --filter` print for the same filter; reloading the URL
 // restores the filter and "clear all" resets it.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { numberIn, runCli, screenshot, startApp } from './lib.mjs';
+import { test } from 'node:test';
+import { appPerFile, numberIn, runCli, screenshot } from './lib.mjs';
 
 const TECHNIQUE = 'T1059.001';
 
-let app;
-before(async () => {
-  app = await startApp();
-});
-after(async () => {
-  await app?.close();
-});
+const app = appPerFile();
 
 /** The query part of the page's hash (`level=high&…`), '' without one. */
 async function hashQuery(page) {

@@ -2,8 +2,8 @@
 // real page. Cell counts are checked against `rulescope technique T
 // --rollup --format json`: the matrix and the CLI count the same rules.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { runCli, screenshot, startApp } from './lib.mjs';
+import { test } from 'node:test';
+import { appPerFile, numberIn, runCli, screenshot } from './lib.mjs';
 
 const TACTICS = [
   'Reconnaissance',
@@ -22,13 +22,7 @@ const TACTICS = [
   'Impact',
 ];
 
-let app;
-before(async () => {
-  app = await startApp();
-});
-after(async () => {
-  await app?.close();
-});
+const app = appPerFile();
 
 /** The rules the technique page counts, as the CLI prints it. */
 function cliRules(id, { rollup = false, filter = '' } = {}) {
@@ -36,12 +30,6 @@ function cliRules(id, { rollup = false, filter = '' } = {}) {
   if (rollup) args.push('--rollup');
   if (filter) args.push('--filter', filter);
   return runCli(args).rules;
-}
-
-async function numberIn(locator) {
-  const text = (await locator.textContent()).trim();
-  assert.match(text, /^\d+$/, `expected a plain number, got ${JSON.stringify(text)}`);
-  return Number(text);
 }
 
 /** The row of technique `id` in the column of tactic `tactic`. */

@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { REPO_ROOT, openPage, screenshot, startApp } from './lib.mjs';
+import { test } from 'node:test';
+import { REPO_ROOT, appPerFile, openPage, screenshot } from './lib.mjs';
 import { storedZip } from './zip.mjs';
 
 const TECHNIQUE = 'T1053.005';
@@ -27,13 +27,7 @@ const SAMPLES = [
 ];
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]);
 
-let app;
-before(async () => {
-  app = await startApp();
-});
-after(async () => {
-  await app?.close();
-});
+const app = appPerFile();
 
 /**
  * Builds `files` ([{ name, bytes }]) as File objects in the page, ready for

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serveDir } from './server.mjs';
@@ -84,6 +85,30 @@ export async function startApp(dir = DIST_DIR) {
     close: async () => {
       await browser.close();
       await server.close();
+    },
+  };
+}
+
+/**
+ * The app for one test file: started before its first test and closed
+ * after its last. Returns a handle to the running app's `open`, `url` and
+ * `browser`.
+ */
+export function appPerFile(dir = DIST_DIR) {
+  let app;
+  before(async () => {
+    app = await startApp(dir);
+  });
+  after(async () => {
+    await app?.close();
+  });
+  return {
+    open: (route) => app.open(route),
+    get url() {
+      return app.url;
+    },
+    get browser() {
+      return app.browser;
     },
   };
 }

@@ -4,18 +4,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { REPO_ROOT, runCli, screenshot, startApp } from './lib.mjs';
+import { test } from 'node:test';
+import { REPO_ROOT, appPerFile, runCli, screenshot } from './lib.mjs';
 
 const TECHNIQUE = 'T1059.001';
 
-let app;
-before(async () => {
-  app = await startApp();
-});
-after(async () => {
-  await app?.close();
-});
+const app = appPerFile();
 
 /** Byte order of the lower-cased texts, as the core sorts text columns. */
 function textOrder(a, b) {

@@ -1,24 +1,12 @@
 // The technique page shows what `rulescope technique T --format json` prints:
 // the page and the CLI call the same catalog functions on the same bundle.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { runCli, screenshot, startApp } from './lib.mjs';
+import { test } from 'node:test';
+import { appPerFile, numberIn, runCli, screenshot } from './lib.mjs';
 
 const TECHNIQUE = 'T1059.001';
 
-let app;
-before(async () => {
-  app = await startApp();
-});
-after(async () => {
-  await app?.close();
-});
-
-async function numberIn(locator) {
-  const text = (await locator.textContent()).trim();
-  assert.match(text, /^\d+$/, `expected a plain number, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
+const app = appPerFile();
 
 test(`#/technique/${TECHNIQUE} shows the CLI's counts and top indicators`, async () => {
   const expected = runCli(['technique', TECHNIQUE, '--format', 'json']);
