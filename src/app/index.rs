@@ -65,10 +65,7 @@ fn MatrixPanel(props: &IndexProps) -> Html {
         )
     };
     let expanded = use_state(HashSet::<String>::new);
-    let present: Vec<Vendor> = Vendor::ALL
-        .into_iter()
-        .filter(|v| ctx.cat.rules().iter().any(|r| r.vendor == *v))
-        .collect();
+    let present = ctx.cat.vendors();
 
     let switch_to = |vendor: Option<Vendor>| {
         let view = view.clone();

@@ -132,10 +132,7 @@ pub(super) fn with_view(route: &Route, change: impl FnOnce(&mut View)) -> Route 
 pub fn FilterBar(props: &FilterBarProps) -> Html {
     let ctx = use_ctx();
     let view = props.route.view();
-    let present: Vec<Vendor> = Vendor::ALL
-        .into_iter()
-        .filter(|v| ctx.cat.rules().iter().any(|r| r.vendor == *v))
-        .collect();
+    let present = ctx.cat.vendors();
     let navigate = |change: Box<dyn Fn(&mut View)>| {
         let route = props.route.clone();
         Callback::from(move |_: MouseEvent| go(&with_view(&route, &change)))

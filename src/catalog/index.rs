@@ -3,8 +3,8 @@
 
 use super::filter::Filter;
 use super::meta::CatalogData;
-use crate::model::{Op, Predicate, Rule, Technique};
-use std::collections::HashMap;
+use crate::model::{Op, Predicate, Rule, Technique, Vendor};
+use std::collections::{BTreeMap, HashMap};
 
 /// Interned `(canonical, op, norm)` indicator key.
 pub type KeyId = u32;
@@ -34,6 +34,10 @@ pub struct Catalog {
     pred_keys: Vec<Vec<KeyId>>,
     excl_keys: Vec<Vec<KeyId>>,
     rule_by_id: HashMap<String, u32>,
+    /// Rules per vendor; a vendor without rules is absent.
+    vendor_rules: BTreeMap<Vendor, u32>,
+    /// The user's own rules, in catalog order.
+    local: Vec<u32>,
 }
 
 /// How many rules in the whole catalog, under one filter, use each key as a
@@ -84,12 +88,27 @@ impl Catalog {
                 rules.push(index);
             }
             self.rule_by_id.entry(rule.id.clone()).or_insert(index);
+            *self.vendor_rules.entry(rule.vendor).or_default() += 1;
+            if rule.local {
+                self.local.push(index);
+            }
             let p = self.intern_all(&rule.predicates);
             let e = self.intern_all(&rule.exclusions);
             self.pred_keys.push(p);
             self.excl_keys.push(e);
             self.data.rules.push(rule);
         }
+    }
+
+    /// The vendors that have rules, in [`Vendor::ALL`] order: the ones the
+    /// vendor switches offer.
+    pub fn vendors(&self) -> Vec<Vendor> {
+        self.vendor_rules.keys().copied().collect()
+    }
+
+    /// The user's own rules, in catalog order.
+    pub fn local_rules(&self) -> impl ExactSizeIterator<Item = &Rule> {
+        self.local.iter().map(|&i| &self.data.rules[i as usize])
     }
 
     /// Drops every rule for which `remove` is true and re-indexes the rest.
@@ -289,5 +308,36 @@ mod tests {
         assert_eq!(cat.rules().len(), 1);
         assert_eq!(cat.rules_for("T1", &Filter::default(), false), vec![0]);
         assert_eq!(cat.find_rule("mine"), None);
+    }
+
+    #[test]
+    fn vendors_and_local_rules_follow_adding_and_removing() {
+        let mine = |id: &str| Rule {
+            local: true,
+            vendor: Vendor::Local,
+            ..rule(id, &["T1"], vec![])
+        };
+        let splunk = Rule {
+            vendor: Vendor::Splunk,
+            ..rule("s", &["T1"], vec![])
+        };
+        let mut cat = Catalog::new(CatalogData {
+            rules: vec![splunk, rule("a", &["T1"], vec![])],
+            ..CatalogData::default()
+        });
+        assert_eq!(cat.vendors(), vec![Vendor::Sigma, Vendor::Splunk]);
+        assert_eq!(cat.local_rules().len(), 0);
+        cat.add_rules(vec![mine("m1"), mine("m2")]);
+        assert_eq!(
+            cat.vendors(),
+            vec![Vendor::Sigma, Vendor::Splunk, Vendor::Local]
+        );
+        let ids: Vec<&str> = cat.local_rules().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, vec!["m1", "m2"]);
+        cat.remove_rules(|r| r.id == "m1");
+        let ids: Vec<&str> = cat.local_rules().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, vec!["m2"]);
+        cat.remove_rules(|r| r.local);
+        assert_eq!(cat.vendors(), vec![Vendor::Sigma, Vendor::Splunk]);
     }
 }

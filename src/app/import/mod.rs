@@ -221,7 +221,7 @@ async fn rebuild(ctx: Ctx, swap: Swap, keep: impl Fn(&Rule) -> bool, added: Vec<
     }
     facets.finish();
     if keep::enabled() {
-        let local: Vec<&Rule> = cat.rules().iter().filter(|r| r.local).collect();
+        let local: Vec<&Rule> = cat.local_rules().collect();
         if let Err(e) = keep::save(&local).await {
             gloo::console::warn!(format!("rulescope: the local rules were not kept: {e}"));
         }
@@ -435,13 +435,7 @@ pub fn Importer() -> Html {
                 gloo::console::warn!(format!("rulescope: {e}"));
             }
             if on {
-                let local: Vec<Rule> = ctx
-                    .cat
-                    .rules()
-                    .iter()
-                    .filter(|r| r.local)
-                    .cloned()
-                    .collect();
+                let local: Vec<Rule> = ctx.cat.local_rules().cloned().collect();
                 yew::platform::spawn_local(async move {
                     if let Err(e) = keep::save(&local.iter().collect::<Vec<_>>()).await {
                         gloo::console::warn!(format!(
@@ -574,7 +568,7 @@ fn LocalRules() -> Html {
     let Some(swap) = use_context::<Swap>() else {
         return html! {};
     };
-    let count = ctx.cat.rules().iter().filter(|r| r.local).count();
+    let count = ctx.cat.local_rules().len();
     if count == 0 {
         return html! {};
     }
@@ -590,9 +584,7 @@ fn LocalRules() -> Html {
     let listed = if *open { LISTED } else { 0 };
     let local: Vec<(String, String, String)> = ctx
         .cat
-        .rules()
-        .iter()
-        .filter(|r| r.local)
+        .local_rules()
         .take(listed)
         .map(|r| (r.id.clone(), r.path.clone(), r.title.clone()))
         .collect();
