@@ -3,10 +3,12 @@
 //! `rulescope technique T --format json` prints exactly this.
 
 use super::filter::Filter;
-use super::index::{Catalog, KeyId, Reach};
+use super::index::{Catalog, FieldId, KeyId, Reach};
 use crate::model::{Op, Vendor};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Reverse;
+use std::collections::BTreeMap;
 
 /// How many sample values a field row shows.
 const SAMPLES: usize = 5;
@@ -236,14 +238,16 @@ fn percent(part: u32, whole: u32) -> u32 {
     }
 }
 
-/// Per-field accumulator for [`field_rows`].
+/// Per-field accumulator for [`field_rows`]; it borrows the rules' strings,
+/// so counting a predicate allocates nothing.
 #[derive(Default)]
-struct FieldAcc {
+struct FieldAcc<'a> {
     members: Vec<u32>,
-    aliases: BTreeMap<String, (Vec<Vendor>, Vec<u32>)>,
+    aliases: BTreeMap<&'a str, (Vec<Vendor>, Vec<u32>)>,
     ops: BTreeMap<Op, Vec<u32>>,
     vendors: BTreeMap<Vendor, Vec<u32>>,
-    values: HashMap<String, (u32, usize)>,
+    /// Per value: how many predicates use it, and when it was first seen.
+    values: FxHashMap<&'a str, (u32, usize)>,
 }
 
 /// Pushes `rule` onto `list` unless it is already the last entry: rules are
@@ -255,13 +259,13 @@ fn push_once(list: &mut Vec<u32>, rule: u32) {
 }
 
 fn field_rows(cat: &Catalog, members: &[u32]) -> Vec<FieldRow> {
-    let mut acc: BTreeMap<String, FieldAcc> = BTreeMap::new();
+    let mut acc: FxHashMap<&str, FieldAcc> = FxHashMap::default();
     for &i in members {
         let Some(rule) = cat.rule(i) else { continue };
         for p in &rule.predicates {
-            let a = acc.entry(p.canonical.clone()).or_default();
+            let a = acc.entry(p.canonical.as_str()).or_default();
             push_once(&mut a.members, i);
-            let (vendors, alias_rules) = a.aliases.entry(p.field.clone()).or_default();
+            let (vendors, alias_rules) = a.aliases.entry(p.field.as_str()).or_default();
             if !vendors.contains(&rule.vendor) {
                 vendors.push(rule.vendor);
             }
@@ -269,30 +273,24 @@ fn field_rows(cat: &Catalog, members: &[u32]) -> Vec<FieldRow> {
             push_once(a.ops.entry(p.op).or_default(), i);
             push_once(a.vendors.entry(rule.vendor).or_default(), i);
             let next = a.values.len();
-            let (count, _) = a.values.entry(p.value.clone()).or_insert((0, next));
-            *count += 1;
+            a.values.entry(p.value.as_str()).or_insert((0, next)).0 += 1;
         }
     }
     let mut rows: Vec<FieldRow> = acc
         .into_iter()
         .map(|(field, a)| {
-            let mut values: Vec<(String, (u32, usize))> = a.values.into_iter().collect();
-            values.sort_by(|x, y| y.1 .0.cmp(&x.1 .0).then(x.1 .1.cmp(&y.1 .1)));
-            let mut aliases: Vec<Alias> = a
-                .aliases
-                .into_iter()
-                .map(|(field, (mut vendors, rules))| {
-                    vendors.sort();
-                    Alias {
-                        field,
-                        vendors,
-                        rules: rules.len() as u32,
-                    }
-                })
-                .collect();
+            let aliases = a.aliases.into_iter().map(|(field, (mut vendors, rules))| {
+                vendors.sort();
+                Alias {
+                    field: field.to_string(),
+                    vendors,
+                    rules: rules.len() as u32,
+                }
+            });
+            let mut aliases: Vec<Alias> = aliases.collect();
             aliases.sort_by(|x, y| y.rules.cmp(&x.rules).then(x.field.cmp(&y.field)));
             FieldRow {
-                field,
+                field: field.to_string(),
                 aliases,
                 rules: a.members.len() as u32,
                 ops: a
@@ -305,13 +303,26 @@ fn field_rows(cat: &Catalog, members: &[u32]) -> Vec<FieldRow> {
                     .into_iter()
                     .map(|(v, r)| (v, r.len() as u32))
                     .collect(),
-                samples: values.into_iter().take(SAMPLES).map(|(v, _)| v).collect(),
+                samples: samples(a.values),
                 members: a.members,
             }
         })
         .collect();
-    rows.sort_by(|x, y| y.rules.cmp(&x.rules).then(x.field.cmp(&y.field)));
+    rows.sort_unstable_by(|x, y| y.rules.cmp(&x.rules).then_with(|| x.field.cmp(&y.field)));
     rows
+}
+
+/// The [`SAMPLES`] most used values, the first seen first among equals.
+fn samples(values: FxHashMap<&str, (u32, usize)>) -> Vec<String> {
+    let mut values: Vec<(&str, (u32, usize))> = values.into_iter().collect();
+    // Most used first, then first seen: the first-seen index is unique.
+    let rank = |(_, (count, first)): &(&str, (u32, usize))| (Reverse(*count), *first);
+    if values.len() > SAMPLES {
+        values.select_nth_unstable_by_key(SAMPLES, rank);
+        values.truncate(SAMPLES);
+    }
+    values.sort_unstable_by_key(rank);
+    values.into_iter().map(|(v, _)| v.to_string()).collect()
 }
 
 /// Groups the keys that `keys_of` yields per rule, each rule once per key,
@@ -321,25 +332,42 @@ fn key_groups<'a>(
     members: &[u32],
     keys_of: impl Fn(u32) -> &'a [KeyId],
 ) -> Vec<(KeyId, Vec<u32>)> {
-    let mut groups: HashMap<KeyId, Vec<u32>> = HashMap::new();
+    let mut groups: FxHashMap<KeyId, Vec<u32>> = FxHashMap::default();
     for &i in members {
         for &k in keys_of(i) {
             groups.entry(k).or_default().push(i);
         }
     }
-    let mut out: Vec<(KeyId, Vec<u32>)> = groups.into_iter().collect();
-    // Keys are distinct, so an unstable sort gives the one order there is.
-    out.sort_unstable_by(|(ka, ra), (kb, rb)| {
-        rb.len().cmp(&ra.len()).then_with(|| {
-            let (a, b) = (cat.key(*ka), cat.key(*kb));
-            a.canonical
-                .cmp(&b.canonical)
-                .then_with(|| a.op.cmp(&b.op))
-                .then_with(|| a.norm.cmp(&b.norm))
+    // The fields are few: rank them once, so that most comparisons below
+    // are of integers held side by side rather than of strings reached
+    // through the catalog's key table.
+    let mut out: Vec<(SortKey, Vec<u32>)> = groups
+        .into_iter()
+        .map(|(id, rules)| {
+            let k = cat.key(id);
+            let rank = (Reverse(rules.len()), k.field, k.op, k.norm.as_str(), id);
+            (rank, rules)
         })
-    });
-    out
+        .collect();
+    let mut fields: Vec<FieldId> = out.iter().map(|((_, field, ..), _)| *field).collect();
+    fields.sort_unstable();
+    fields.dedup();
+    fields.sort_unstable_by_key(|&f| cat.field_name(f));
+    let rank: FxHashMap<FieldId, FieldId> = fields.iter().zip(0..).map(|(&f, r)| (f, r)).collect();
+    for ((_, field, ..), _) in &mut out {
+        *field = rank[field];
+    }
+    // Keys are distinct, so an unstable sort gives the one order there is.
+    out.sort_unstable_by_key(|(rank, _)| *rank);
+    out.into_iter()
+        .map(|((.., id), rules)| (id, rules))
+        .collect()
 }
+
+/// How [`key_groups`] ranks a key: most rules first, then field (by the
+/// rank of its name), operator and normalised value; the id comes last and
+/// never decides.
+type SortKey<'a> = (Reverse<usize>, FieldId, Op, &'a str, KeyId);
 
 fn indicator_rows(cat: &Catalog, members: &[u32], reach: &Reach) -> Vec<IndicatorRow> {
     key_groups(cat, members, |i| cat.predicate_keys(i))
@@ -646,6 +674,42 @@ mod tests {
             ]
         );
         assert_eq!((percent(1, 3), percent(2, 3), percent(1, 0)), (33, 67, 0));
+    }
+
+    #[test]
+    fn ties_rank_by_field_name_then_value_whatever_the_interning_order() {
+        // `z.field` is interned before `a.field`, and `b` before `a`.
+        let rules = vec![rule(
+            "r",
+            Vendor::Sigma,
+            "T1",
+            Expr::And(vec![
+                Expr::Pred(p("z.field", "Z", Op::Eq, "1")),
+                Expr::Pred(p("a.field", "A", Op::Eq, "b")),
+                Expr::Pred(p("a.field", "A", Op::Eq, "a")),
+                Expr::Pred(p("a.field", "A", Op::Wildcard, "*x*")),
+            ]),
+        )];
+        let cat = Catalog::new(CatalogData {
+            rules,
+            ..CatalogData::default()
+        });
+        let f = Filter::default();
+        let g = technique_guide(&cat, "T1", &f, false, &cat.reach(&f)).unwrap();
+        let order: Vec<(&str, Op, &str)> = g
+            .indicators
+            .iter()
+            .map(|r| (r.field.as_str(), r.op, r.value.as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("a.field", Op::Eq, "a"),
+                ("a.field", Op::Eq, "b"),
+                ("a.field", Op::Wildcard, "*x*"),
+                ("z.field", Op::Eq, "1"),
+            ]
+        );
     }
 
     #[test]

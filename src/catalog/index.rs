@@ -9,10 +9,16 @@ use std::collections::{BTreeMap, HashMap};
 /// Interned `(canonical, op, norm)` indicator key.
 pub type KeyId = u32;
 
+/// Interned canonical field name.
+pub type FieldId = u32;
+
 /// One interned key with the value text shown for it.
 #[derive(Debug, Clone)]
 pub struct Key {
     pub canonical: String,
+    /// `canonical` interned: aggregates that rank thousands of keys by
+    /// field compare these instead of reading every key's string.
+    pub field: FieldId,
     pub op: Op,
     pub norm: String,
     /// The value as first written by a rule, for display.
@@ -31,6 +37,9 @@ pub struct Catalog {
     subtechniques: HashMap<String, Vec<String>>,
     keys: Vec<Key>,
     key_ids: HashMap<(String, Op, String), KeyId>,
+    /// Canonical field names by [`FieldId`], and back.
+    fields: Vec<String>,
+    field_ids: HashMap<String, FieldId>,
     pred_keys: Vec<Vec<KeyId>>,
     excl_keys: Vec<Vec<KeyId>>,
     rule_by_id: HashMap<String, u32>,
@@ -136,8 +145,18 @@ impl Catalog {
         // shows its comparison form, so the row reads as it compares.
         let as_written = op == p.op || p.value.to_lowercase() == p.norm;
         let display = if as_written { &p.value } else { &p.norm };
+        let field = match self.field_ids.get(&p.canonical) {
+            Some(field) => *field,
+            None => {
+                let field = self.fields.len() as FieldId;
+                self.fields.push(p.canonical.clone());
+                self.field_ids.insert(p.canonical.clone(), field);
+                field
+            }
+        };
         self.keys.push(Key {
             canonical: p.canonical.clone(),
+            field,
             op,
             norm: p.norm.clone(),
             display: display.clone(),
@@ -183,6 +202,11 @@ impl Catalog {
     /// An interned key.
     pub fn key(&self, id: KeyId) -> &Key {
         &self.keys[id as usize]
+    }
+
+    /// The canonical field name of an interned field.
+    pub fn field_name(&self, id: FieldId) -> &str {
+        self.fields.get(id as usize).map_or("", String::as_str)
     }
 
     /// The deduplicated positive keys of one rule.
@@ -289,6 +313,30 @@ mod tests {
         let reach = cat.reach(&f);
         assert_eq!(reach.get(cat.predicate_keys(0)[0]), 3);
         assert_eq!(cat.find_rule("r3"), Some(2));
+    }
+
+    #[test]
+    fn keys_of_one_field_share_its_interned_id() {
+        let mut cmd = pred("Image", Op::Eq, "cmd.exe");
+        cmd.canonical = "process.name".into();
+        let mut ps = pred("Image", Op::Eq, "powershell.exe");
+        ps.canonical = "process.name".into();
+        let mut user = pred("User", Op::Eq, "SYSTEM");
+        user.canonical = "user.name".into();
+        let cat = Catalog::new(CatalogData {
+            rules: vec![rule("r1", &["T1"], vec![cmd, ps, user])],
+            ..CatalogData::default()
+        });
+        let fields: Vec<FieldId> = cat
+            .predicate_keys(0)
+            .iter()
+            .map(|&k| cat.key(k).field)
+            .collect();
+        assert_eq!(fields[0], fields[1], "two values of process.name");
+        assert_ne!(fields[0], fields[2]);
+        assert_eq!(cat.field_name(fields[0]), "process.name");
+        assert_eq!(cat.field_name(fields[2]), "user.name");
+        assert_eq!(cat.field_name(99), "", "an unknown id names nothing");
     }
 
     #[test]
