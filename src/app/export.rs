@@ -5,10 +5,10 @@
 //! the page over the network.
 
 use super::state::use_ctx;
+use super::table::LazyTable;
 use crate::catalog::{layer_file_name, navigator_layer, Filter, Table};
 use gloo::file::{Blob, ObjectUrl};
 use gloo::utils::{document, window};
-use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -40,7 +40,7 @@ pub fn download(name: &str, mime: &str, content: &str) {
 /// Properties of [`ExportButtons`].
 #[derive(Properties, PartialEq)]
 pub struct ExportProps {
-    pub table: Rc<Table>,
+    pub table: LazyTable,
     /// The file name without extension, saying what the table holds
     /// (`T1059.001-indicators`).
     pub name: AttrValue,
@@ -67,7 +67,7 @@ pub fn ExportButtons(props: &ExportProps) -> Html {
         let file = format!("{}.{ext}", props.name);
         let onclick = {
             let (table, file) = (props.table.clone(), file.clone());
-            Callback::from(move |_: MouseEvent| download(&file, mime, &write(&table)))
+            Callback::from(move |_: MouseEvent| download(&file, mime, &write(&table.get())))
         };
         html! {
             <button type="button" class="btn export" data-export={file}

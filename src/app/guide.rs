@@ -7,10 +7,11 @@
 
 use super::export::ExportButtons;
 use super::nav::AppLink;
+use super::nearby::use_near_viewport;
 use super::state::use_ctx;
-use super::table::{display_order, use_sort, SortHead};
+use super::table::{display_order, use_sort, LazyTable, SortHead};
 use super::widgets::{plural, use_page, use_page_in, vendor_badge, ShowMore};
-use crate::catalog::{guide_table, GuideTable, Route, Table, TechniqueGuide, View};
+use crate::catalog::{guide_table, guide_table_head, GuideTable, Route, TechniqueGuide, View};
 use crate::model::{Op, Vendor};
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -89,11 +90,15 @@ fn RuleDrill(props: &DrillProps) -> Html {
     }
 }
 
-/// The core's table `which` of the guide, rebuilt only when the guide
-/// changes, with its export widget.
+/// The core's table `which` of the guide, its rows built only when a sort
+/// or a download needs them, with its export widget.
 #[hook]
-fn use_guide_table(guide: &Rc<TechniqueGuide>, which: GuideTable) -> (Rc<Table>, Html) {
-    let table: Rc<Table> = use_memo(guide.clone(), move |g| guide_table(g, which));
+fn use_guide_table(guide: &Rc<TechniqueGuide>, which: GuideTable) -> (LazyTable, Html) {
+    let table = use_memo(guide.clone(), move |g| {
+        let g = g.clone();
+        LazyTable::new(guide_table_head(&g, which), move || guide_table(&g, which))
+    });
+    let table = (*table).clone();
     let exports = html! { <ExportButtons table={table.clone()} name={which.file_stem(guide)} /> };
     (table, exports)
 }
@@ -125,9 +130,11 @@ pub fn FieldsTable(props: &GuideProps) -> Html {
     let sort = use_sort(scope.clone());
     let (open, toggle) = use_expanded(scope);
     let (table, exports) = use_guide_table(&props.guide, GuideTable::Fields);
+    let node = use_node_ref();
+    let near = use_near_viewport(node.clone());
     let rows = &props.guide.fields;
-    let order = display_order(&table, *sort);
-    let body = order.into_iter().take(*shown).filter_map(|i| {
+    let order = near.then(|| display_order(&table, rows.len(), *sort));
+    let body = order.into_iter().flatten().take(*shown).filter_map(|i| {
         let row = rows.get(i)?;
         let is_open = open.contains(&i);
         let aliases = row.aliases.iter().map(|a| {
@@ -156,13 +163,16 @@ pub fn FieldsTable(props: &GuideProps) -> Html {
         })
     });
     html! {
-        <section class="card" aria-labelledby="fields-h" data-table="fields">
+        <section ref={node} class="card" aria-labelledby="fields-h" data-table="fields">
             <h2 id="fields-h">{ "Fields filtered most " }
                 <span class="count">{ "(" }<span data-testid="field-count">{ rows.len() }</span>{ " distinct)" }</span>
             </h2>
             <p class="hint">{ "One row per canonical field, with the vendor spellings that collapsed into it. Click a field to list its rules; click a column header to sort." }</p>
             if rows.is_empty() {
                 <p class="empty-note">{ "No rule under this technique filters on a field." }</p>
+            } else if !near {
+                { pending() }
+                { exports }
             } else {
                 <div class="table-wrap">
                     <table class="data stack">
@@ -185,6 +195,8 @@ pub fn VendorComparison(props: &GuideProps) -> Html {
     let shown = use_page_in(scope.clone());
     let sort = use_sort(scope);
     let (table, exports) = use_guide_table(&props.guide, GuideTable::VendorComparison);
+    let node = use_node_ref();
+    let near = use_near_viewport(node.clone());
     let g = &props.guide;
     // Each vendor's header sorts by its rule-count column (1, 4, 7, …).
     let mut headers = vec![(0, AttrValue::from("Field"))];
@@ -194,8 +206,8 @@ pub fn VendorComparison(props: &GuideProps) -> Html {
             .enumerate()
             .map(|(k, (v, n))| (1 + 3 * k, AttrValue::from(format!("{} ({n})", v.label())))),
     );
-    let order = display_order(&table, *sort);
-    let body = order.into_iter().take(*shown).filter_map(|i| {
+    let order = near.then(|| display_order(&table, g.vendor_comparison.len(), *sort));
+    let body = order.into_iter().flatten().take(*shown).filter_map(|i| {
         let row = g.vendor_comparison.get(i)?;
         let cells = row.cells.iter().map(|c| {
             html! {
@@ -216,13 +228,16 @@ pub fn VendorComparison(props: &GuideProps) -> Html {
         })
     });
     html! {
-        <section class="card" aria-labelledby="vendors-h" data-table="vendor-comparison">
+        <section ref={node} class="card" aria-labelledby="vendors-h" data-table="vendor-comparison">
             <h2 id="vendors-h">{ "Fields by vendor " }
                 <span class="count">{ format!("(top {})", g.vendor_comparison.len()) }</span>
             </h2>
             <p class="hint">{ "How each vendor's rules under this technique use the top fields: rules that filter on the field, their share of that vendor's rules, and the field names the vendor writes." }</p>
             if g.vendor_comparison.is_empty() {
                 <p class="empty-note">{ "No rule under this technique filters on a field." }</p>
+            } else if !near {
+                { pending() }
+                { exports }
             } else {
                 <div class="table-wrap">
                     <table class="data stack vendor-table">
@@ -385,13 +400,15 @@ pub fn ValueTable(props: &ValueTableProps) -> Html {
     let (open, toggle) = use_expanded(scope);
     let spec = props.kind.spec();
     let (table, exports) = use_guide_table(&props.guide, spec.table);
+    let node = use_node_ref();
+    let near = use_near_viewport(node.clone());
     let rows = value_rows(&props.guide, props.kind);
     let columns = 3 + usize::from(spec.has_op) + usize::from(spec.has_reach);
     let total = rows.len();
     let prefix = spec.prefix;
     let testid = |part: &str| format!("{prefix}-{part}");
-    let order = display_order(&table, *sort);
-    let body = order.into_iter().take(*shown).filter_map(|i| {
+    let order = near.then(|| display_order(&table, total, *sort));
+    let body = order.into_iter().flatten().take(*shown).filter_map(|i| {
         let row = rows.get(i)?;
         let is_open = open.contains(&i);
         let op = row.op.map(|op| {
@@ -421,11 +438,14 @@ pub fn ValueTable(props: &ValueTableProps) -> Html {
         })
     });
     html! {
-        <section class="card" aria-labelledby={spec.id} data-table={spec.table.slug()}>
+        <section ref={node} class="card" aria-labelledby={spec.id} data-table={spec.table.slug()}>
             <h2 id={spec.id}>{ spec.title }<span class="count">{ format!("({total} distinct)") }</span></h2>
             <p class="hint">{ spec.hint }</p>
             if rows.is_empty() {
                 <p class="empty-note">{ spec.none }</p>
+            } else if !near {
+                { pending() }
+                { exports }
             } else {
                 <div class="table-wrap">
                     <table class="data stack">
@@ -443,26 +463,26 @@ pub fn ValueTable(props: &ValueTableProps) -> Html {
 /// Properties of [`VendorGroup`].
 #[derive(Properties, PartialEq)]
 struct VendorGroupProps {
+    guide: Rc<TechniqueGuide>,
     vendor: Vendor,
-    /// (id, title) of the group's rules, in display order.
-    rules: Vec<(String, String)>,
     view: View,
-    /// The technique the rules are listed under.
-    scope: AttrValue,
 }
 
 /// One vendor's rules under the technique ("Splunk 35 rules").
 #[component]
 fn VendorGroup(props: &VendorGroupProps) -> Html {
-    let shown = use_page_in(props.scope.clone());
-    let items = props.rules.iter().take(*shown).map(|(id, title)| {
-        html! { <li>{ rule_link(id, title, &props.view) }</li> }
+    let g = &props.guide;
+    let shown = use_page_in(AttrValue::from(g.technique.id.clone()));
+    let rules = g.rule_list.iter().filter(|r| r.vendor == props.vendor);
+    let items = rules.clone().take(*shown).map(|r| {
+        html! { <li>{ rule_link(&r.id, &r.title, &props.view) }</li> }
     });
+    let total = g.by_vendor.get(&props.vendor).copied().unwrap_or(0) as usize;
     html! {
         <div class="vendor-group">
-            <h3>{ vendor_badge(props.vendor) }{" "}<span class="count">{ plural(props.rules.len(), "rule", "rules") }</span></h3>
+            <h3>{ vendor_badge(props.vendor) }{" "}<span class="count">{ plural(total, "rule", "rules") }</span></h3>
             <ul class="rule-links">{ for items }</ul>
-            <ShowMore shown={shown} total={props.rules.len()} noun="rules" />
+            <ShowMore shown={shown} total={total} noun="rules" />
         </div>
     }
 }
@@ -471,26 +491,31 @@ fn VendorGroup(props: &VendorGroupProps) -> Html {
 #[component]
 pub fn RuleList(props: &GuideProps) -> Html {
     let (_, exports) = use_guide_table(&props.guide, GuideTable::Rules);
+    let node = use_node_ref();
+    let near = use_near_viewport(node.clone());
     let g = &props.guide;
     let groups = g.by_vendor.keys().map(|&vendor| {
-        let rules: Vec<(String, String)> = g
-            .rule_list
-            .iter()
-            .filter(|r| r.vendor == vendor)
-            .map(|r| (r.id.clone(), r.title.clone()))
-            .collect();
-        let scope = AttrValue::from(g.technique.id.clone());
-        html! { <VendorGroup key={vendor.key()} {vendor} {rules} view={props.view.clone()} {scope} /> }
+        html! { <VendorGroup key={vendor.key()} guide={g.clone()} {vendor} view={props.view.clone()} /> }
     });
     html! {
-        <section class="card" aria-labelledby="rules-h" data-table="rules">
+        <section ref={node} class="card" aria-labelledby="rules-h" data-table="rules">
             <h2 id="rules-h">{ "Rules under this technique " }<span class="count">{ format!("({})", g.rules) }</span></h2>
             if g.rule_list.is_empty() {
                 <p class="empty-note">{ "No rule matches the current filter." }</p>
+            } else if !near {
+                { pending() }
+                { exports }
             } else {
                 <div class="vendor-groups">{ for groups }</div>
                 { exports }
             }
         </section>
     }
+}
+
+/// Where a section's rows go while it is away from the viewport
+/// ([`use_near_viewport`]); about a table's height, so the page keeps
+/// roughly its length.
+fn pending() -> Html {
+    html! { <div class="rows-pending" aria-hidden="true"></div> }
 }

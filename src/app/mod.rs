@@ -13,6 +13,7 @@ mod import;
 mod index;
 mod logic;
 mod nav;
+mod nearby;
 mod prose;
 mod rule;
 mod search;

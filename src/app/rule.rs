@@ -8,6 +8,7 @@ use super::guide::rule_link;
 use super::logic::logic_tree;
 use super::nav::AppLink;
 use super::state::use_ctx;
+use super::table::LazyTable;
 use super::texts::{use_original_text, OriginalText};
 use super::widgets::{outbound, outbound_url, vendor_badge};
 use crate::catalog::{
@@ -58,7 +59,7 @@ fn predicate_table_card(title: &str, slug: &str, rule: &Rule, preds: &[Predicate
                     <tbody>{ for rows }</tbody>
                 </table>
             </div>
-            <ExportButtons {table} {name} />
+            <ExportButtons table={LazyTable::ready(table)} {name} />
         </section>
     }
 }

@@ -44,16 +44,22 @@ pub fn use_page() -> UseStateHandle<usize> {
     use_state(|| PAGE)
 }
 
+/// How many rows each of the technique page's tables and vendor groups
+/// shows at first: the page holds seven of them, and a short first page
+/// keeps both the page and a switch to another technique quick. "Show
+/// more" then adds [`PAGE`] at a time.
+pub const FIRST_PAGE: usize = 10;
+
 /// [`use_page`] for a list that stays mounted while its subject changes
 /// (the technique page reuses its DOM from one technique to the next, which
-/// is much cheaper than building it again): back to the first page
-/// whenever `scope` changes, without a render when it already is there.
+/// is much cheaper than building it again): [`FIRST_PAGE`] rows, and back
+/// to them whenever `scope` changes, without a render when already there.
 #[hook]
 pub fn use_page_in(scope: AttrValue) -> UseStateHandle<usize> {
-    let shown = use_state_eq(|| PAGE);
+    let shown = use_state_eq(|| FIRST_PAGE);
     {
         let shown = shown.clone();
-        use_effect_with(scope, move |_| shown.set(PAGE));
+        use_effect_with(scope, move |_| shown.set(FIRST_PAGE));
     }
     shown
 }

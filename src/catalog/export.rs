@@ -224,118 +224,144 @@ fn list(items: impl IntoIterator<Item = String>) -> String {
     items.into_iter().collect::<Vec<_>>().join("; ")
 }
 
+/// The columns of one table of `guide`, without its rows: all a header
+/// row needs, so the page builds the rows only for a sort or a download.
+pub fn guide_table_head(guide: &TechniqueGuide, which: GuideTable) -> Table {
+    use CellKind::{List, Number, Text};
+    match which {
+        GuideTable::Fields => Table::new(&[
+            ("Field", Text),
+            ("Aliases", List),
+            ("Rules", Number),
+            ("How", List),
+            ("Sample values", List),
+        ]),
+        GuideTable::Indicators => Table::new(&[
+            ("Field", Text),
+            ("Op", Text),
+            ("Value", Text),
+            ("Rules", Number),
+            ("Corpus reach", Number),
+        ]),
+        GuideTable::Exclusions | GuideTable::Thresholds => Table::new(&[
+            ("Field", Text),
+            ("Op", Text),
+            ("Value", Text),
+            ("Rules", Number),
+        ]),
+        GuideTable::DataSources => {
+            Table::new(&[("Kind", Text), ("Value", Text), ("Rules", Number)])
+        }
+        GuideTable::Rules => Table::new(&[
+            ("Vendor", Text),
+            ("ID", Text),
+            ("Title", Text),
+            ("Path", Text),
+        ]),
+        GuideTable::VendorComparison => {
+            let mut table = Table::new(&[("Field", Text)]);
+            for vendor in guide.by_vendor.keys() {
+                let label = vendor.label();
+                for (suffix, kind) in [("rules", Number), ("%", Number), ("aliases", List)] {
+                    table.columns.push(Column {
+                        name: format!("{label} {suffix}"),
+                        kind,
+                    });
+                }
+            }
+            table
+        }
+    }
+}
+
 /// One table of `guide` as rows of strings, rows in the guide's ranked
 /// order and cells as the page shows them.
 pub fn guide_table(guide: &TechniqueGuide, which: GuideTable) -> Table {
-    use CellKind::{List, Number, Text};
-    match which {
-        GuideTable::Fields => Table {
-            rows: guide
-                .fields
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.field.clone(),
-                        list(r.aliases.iter().map(|a| {
-                            let vendors: Vec<&str> = a.vendors.iter().map(|v| v.label()).collect();
-                            format!("{} ({})", a.field, vendors.join(", "))
-                        })),
-                        r.rules.to_string(),
-                        list(r.ops.iter().map(|(op, n)| format!("{op} {n}"))),
-                        list(r.samples.iter().cloned()),
-                    ]
-                })
-                .collect(),
-            ..Table::new(&[
-                ("Field", Text),
-                ("Aliases", List),
-                ("Rules", Number),
-                ("How", List),
-                ("Sample values", List),
-            ])
-        },
-        GuideTable::Indicators => Table {
-            rows: guide
-                .indicators
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.field.clone(),
-                        r.op.key().to_string(),
-                        r.value.clone(),
-                        r.rules.to_string(),
-                        r.corpus_reach.map(|n| n.to_string()).unwrap_or_default(),
-                    ]
-                })
-                .collect(),
-            ..Table::new(&[
-                ("Field", Text),
-                ("Op", Text),
-                ("Value", Text),
-                ("Rules", Number),
-                ("Corpus reach", Number),
-            ])
-        },
-        GuideTable::Exclusions | GuideTable::Thresholds => {
-            let rows: Vec<(&str, Op, &str, u32)> = if which == GuideTable::Exclusions {
-                let rows = guide.exclusions.iter();
-                rows.map(|r| (r.field.as_str(), r.op, r.value.as_str(), r.rules))
-                    .collect()
-            } else {
-                let rows = guide.thresholds.iter();
-                rows.map(|r| (r.field.as_str(), r.op, r.value.as_str(), r.rules))
-                    .collect()
-            };
-            Table {
-                rows: rows
-                    .into_iter()
-                    .map(|(f, op, v, n)| {
-                        vec![
-                            f.to_string(),
-                            op.key().to_string(),
-                            v.to_string(),
-                            n.to_string(),
-                        ]
-                    })
-                    .collect(),
-                ..Table::new(&[
-                    ("Field", Text),
-                    ("Op", Text),
-                    ("Value", Text),
-                    ("Rules", Number),
-                ])
-            }
-        }
-        GuideTable::DataSources => Table {
-            rows: guide
-                .data_sources
-                .iter()
-                .map(|r| vec![r.kind.clone(), r.value.clone(), r.rules.to_string()])
-                .collect(),
-            ..Table::new(&[("Kind", Text), ("Value", Text), ("Rules", Number)])
-        },
-        GuideTable::Rules => Table {
-            rows: guide
-                .rule_list
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.vendor.label().to_string(),
-                        r.id.clone(),
-                        r.title.clone(),
-                        r.path.clone(),
-                    ]
-                })
-                .collect(),
-            ..Table::new(&[
-                ("Vendor", Text),
-                ("ID", Text),
-                ("Title", Text),
-                ("Path", Text),
-            ])
-        },
-        GuideTable::VendorComparison => vendor_table(guide),
+    let rows = match which {
+        GuideTable::Fields => guide
+            .fields
+            .iter()
+            .map(|r| {
+                vec![
+                    r.field.clone(),
+                    list(r.aliases.iter().map(|a| {
+                        let vendors: Vec<&str> = a.vendors.iter().map(|v| v.label()).collect();
+                        format!("{} ({})", a.field, vendors.join(", "))
+                    })),
+                    r.rules.to_string(),
+                    list(r.ops.iter().map(|(op, n)| format!("{op} {n}"))),
+                    list(r.samples.iter().cloned()),
+                ]
+            })
+            .collect(),
+        GuideTable::Indicators => guide
+            .indicators
+            .iter()
+            .map(|r| {
+                vec![
+                    r.field.clone(),
+                    r.op.key().to_string(),
+                    r.value.clone(),
+                    r.rules.to_string(),
+                    r.corpus_reach.map(|n| n.to_string()).unwrap_or_default(),
+                ]
+            })
+            .collect(),
+        GuideTable::Exclusions => guide
+            .exclusions
+            .iter()
+            .map(|r| ranked_row(&r.field, r.op, &r.value, r.rules))
+            .collect(),
+        GuideTable::Thresholds => guide
+            .thresholds
+            .iter()
+            .map(|r| ranked_row(&r.field, r.op, &r.value, r.rules))
+            .collect(),
+        GuideTable::DataSources => guide
+            .data_sources
+            .iter()
+            .map(|r| vec![r.kind.clone(), r.value.clone(), r.rules.to_string()])
+            .collect(),
+        GuideTable::Rules => guide
+            .rule_list
+            .iter()
+            .map(|r| {
+                vec![
+                    r.vendor.label().to_string(),
+                    r.id.clone(),
+                    r.title.clone(),
+                    r.path.clone(),
+                ]
+            })
+            .collect(),
+        GuideTable::VendorComparison => guide
+            .vendor_comparison
+            .iter()
+            .map(|row| {
+                let mut cells = vec![row.field.clone()];
+                for cell in &row.cells {
+                    cells.push(cell.rules.to_string());
+                    cells.push(cell.percent.to_string());
+                    cells.push(list(cell.aliases.iter().cloned()));
+                }
+                cells
+            })
+            .collect(),
+    };
+    Table {
+        rows,
+        ..guide_table_head(guide, which)
     }
+}
+
+/// A row of the exclusions or thresholds table.
+fn ranked_row(field: &str, op: Op, value: &str, rules: u32) -> Vec<String> {
+    vec![
+        field.to_string(),
+        op.key().to_string(),
+        value.to_string(),
+        rules.to_string(),
+    ]
 }
 
 /// A rule's predicates (or exclusions, or thresholds) as written and as
@@ -363,39 +389,6 @@ pub fn predicate_table(predicates: &[Predicate]) -> Table {
             ("Modifiers", List),
         ])
     }
-}
-
-/// The vendor comparison: a field column, then rules, share and names for
-/// each vendor under the technique.
-fn vendor_table(guide: &TechniqueGuide) -> Table {
-    let mut table = Table::new(&[("Field", CellKind::Text)]);
-    for vendor in guide.by_vendor.keys() {
-        let label = vendor.label();
-        for (suffix, kind) in [
-            ("rules", CellKind::Number),
-            ("%", CellKind::Number),
-            ("aliases", CellKind::List),
-        ] {
-            table.columns.push(Column {
-                name: format!("{label} {suffix}"),
-                kind,
-            });
-        }
-    }
-    table.rows = guide
-        .vendor_comparison
-        .iter()
-        .map(|row| {
-            let mut cells = vec![row.field.clone()];
-            for cell in &row.cells {
-                cells.push(cell.rules.to_string());
-                cells.push(cell.percent.to_string());
-                cells.push(list(cell.aliases.iter().cloned()));
-            }
-            cells
-        })
-        .collect();
-    table
 }
 
 /// Writes a CSV document (RFC 4180: comma separated, CRLF line ends, fields
@@ -737,6 +730,19 @@ mod tests {
             vec![vec!["process.name", "1", "100", "Image"]]
         );
         assert!(guide_table(&g, GuideTable::Exclusions).rows.is_empty());
+        for which in [
+            GuideTable::Fields,
+            GuideTable::Indicators,
+            GuideTable::Exclusions,
+            GuideTable::DataSources,
+            GuideTable::Thresholds,
+            GuideTable::Rules,
+            GuideTable::VendorComparison,
+        ] {
+            let head = guide_table_head(&g, which);
+            assert!(head.rows.is_empty(), "{which:?}: a head has no rows");
+            assert_eq!(head.columns, guide_table(&g, which).columns, "{which:?}");
+        }
         let preds = predicate_table(&cat.rule(0).unwrap().predicates);
         assert_eq!(
             preds.rows,

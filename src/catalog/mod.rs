@@ -20,8 +20,8 @@ mod techniques;
 
 pub use compare::{compare_rule, Comparison, KeyView, Lack, Own, TechniqueGap, Verdict};
 pub use export::{
-    file_name_part, guide_table, layer_file_name, navigator_layer, predicate_table, to_csv,
-    CellKind, Column, GuideTable, NavigatorLayer, SortDir, Table,
+    file_name_part, guide_table, guide_table_head, layer_file_name, navigator_layer,
+    predicate_table, to_csv, CellKind, Column, GuideTable, NavigatorLayer, SortDir, Table,
 };
 pub use facets::{facets, Dimension, Facet, FacetIndex, FacetValue, Facets};
 pub use field::{

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { appPerFile, runCli } from './lib.mjs';
+import { appPerFile, reveal, runCli } from './lib.mjs';
 
 const TECHNIQUE = 'T1059.001';
 const VENDOR_LABELS = { sigma: 'Sigma', splunk: 'Splunk', elastic: 'Elastic', local: 'Local' };
@@ -94,6 +94,7 @@ async function download(page, button) {
 /** The CSV and JSON of one table section, checked to hold the same rows. */
 async function exportsOf(page, slug) {
   const section = page.locator(`section[data-table="${slug}"]`);
+  await reveal(section);
   const csv = await download(page, section.locator(`button[data-export="${TECHNIQUE}-${slug}.csv"]`));
   const json = await download(page, section.locator(`button[data-export="${TECHNIQUE}-${slug}.json"]`));
   assert.equal(csv.name, `${TECHNIQUE}-${slug}.csv`);

@@ -2,7 +2,7 @@
 // prints, and the field index links to it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { appPerFile, runCli, screenshot } from './lib.mjs';
+import { appPerFile, reveal, runCli, screenshot } from './lib.mjs';
 
 const FIELD = 'process.name';
 
@@ -99,6 +99,7 @@ test('#/fields lists the fields and links to their pages; the header links there
 
 test('the technique page links its indicator fields to the field page', async () => {
   const { page, problems } = await app.open('#/technique/T1059.001');
+  await reveal(page.locator('section[data-table="indicators"]'));
   await page.getByTestId('indicator-row').first().waitFor();
   const field = (await page.getByTestId('indicator-field').first().textContent()).trim();
   await page.getByTestId('indicator-field').first().getByRole('link').click();

@@ -5,7 +5,7 @@
 // restores the filter and "clear all" resets it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { appPerFile, numberIn, runCli, screenshot } from './lib.mjs';
+import { appPerFile, numberIn, reveal, runCli, screenshot } from './lib.mjs';
 
 const TECHNIQUE = 'T1059.001';
 
@@ -155,6 +155,7 @@ test('data sources are searchable and filter the technique page and its reach', 
     const expected = guide(filter);
     await waitForCount(page, expected.rules, `rule count with source ${value}`);
     // The corpus reach column applies the same filter.
+    await reveal(page.locator('section[data-table="indicators"]'));
     const reach = page.getByTestId('indicator-reach');
     if (expected.indicators.length > 0) {
       const want = expected.indicators[0].corpus_reach ?? '';

@@ -134,10 +134,29 @@ export function runCli(args) {
 export async function screenshot(page, name) {
   mkdirSync(OUTPUT_DIR, { recursive: true });
   const file = path.join(OUTPUT_DIR, `${name}.png`);
+  // Sections away from the viewport hold no rows (src/app/nearby.rs): for
+  // the capture, the viewport is as tall as the page, so every one is near.
+  const size = page.viewportSize();
+  for (let round = 0; round < 5 && await page.locator('.rows-pending').count(); round += 1) {
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewportSize({ width: size.width, height: Math.min(height, 20_000) });
+    await page.waitForFunction(() => !document.querySelector('.rows-pending'), null, { timeout: 5_000 })
+      .catch(() => {});
+  }
   // A full-page capture of a long page on a busy 2-core machine has taken
   // over the 20 s default once; it is an artefact, not a timing under test.
   await page.screenshot({ path: file, fullPage: true, timeout: 90_000 });
+  await page.setViewportSize(size);
   return file;
+}
+
+/**
+ * Scrolls a technique-page section into view and waits until its rows are
+ * built: a section away from the viewport holds none (src/app/nearby.rs).
+ */
+export async function reveal(section) {
+  await section.scrollIntoViewIfNeeded();
+  await section.locator('.rows-pending').waitFor({ state: 'detached' });
 }
 
 /** The plain number a locator's text holds (fails on anything else). */
