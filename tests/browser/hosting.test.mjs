@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { DIST_DIR, launchBrowser, openPage } from './lib.mjs';
+import { DIST_DIR, launchBrowser, openPage, reveal } from './lib.mjs';
 import { serveDir } from './server.mjs';
 
 const TECHNIQUE = 'T1059.001';
@@ -208,6 +208,7 @@ test('a host page on another origin drives the embedded app; others are ignored'
     }, appOrigin);
     await received(page, (m) => m.type === 'view' && m.route === `/technique/${TECHNIQUE}`, 'unfiltered view', since);
     since = (await hostLog(page)).length;
+    await reveal(frame.locator('section[data-table="rules"]'));
     const ruleLink = frame.locator(`main a[href^="#/rule/"]:not([href*="${HOST_RULE_ID}"])`).first();
     const ruleId = decodeURIComponent((await ruleLink.getAttribute('href')).slice('#/rule/'.length));
     await ruleLink.click();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { DIST_DIR, REPO_ROOT, openPage, screenshot, startApp } from './lib.mjs';
+import { DIST_DIR, REPO_ROOT, openPage, reveal, screenshot, startApp } from './lib.mjs';
 import { serveDir } from './server.mjs';
 
 const IMPORT_FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures', 'import');
@@ -255,6 +255,7 @@ test('a local rule page compares the rule with its technique; a public one does 
 
     // A public rule's page has no comparison.
     await page.evaluate(() => { location.hash = '#/technique/T1059.001'; });
+    await reveal(page.locator('section[data-table="rules"]'));
     const ruleLink = page.locator('main a[href*="#/rule/"]').first();
     await ruleLink.waitFor();
     await ruleLink.click();
